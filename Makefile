@@ -1,0 +1,28 @@
+# Two entry points (see README.md): `make demo` and `make test`. Each sets up
+# what it needs first: a virtualenv in .venv with the project and its test
+# extras, and (for the tests) Debian's Chromium for the browser tests.
+VENV ?= .venv
+PYTHON ?= python3
+BIN := $(VENV)/bin
+
+.PHONY: demo test setup browser
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+setup: $(BIN)/.installed
+
+browser:
+	@if command -v chromium >/dev/null 2>&1 || [ -n "$$PACE_CHROMIUM" ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "Chromium is missing: install Debian's chromium package (browser tests need it)"; fi
+
+demo: setup
+	$(BIN)/pace-forms demo
+
+test: setup browser
+	$(BIN)/pytest

@@ -1,0 +1,56 @@
+"""pace-forms: offline-first experience surveys after looked-after children's
+reviews, turned into the balancing measures of the PACE programme."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from pace_forms import config as settings
+from pace_forms.config import PROJECT_ROOT
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        static_folder=str(PROJECT_ROOT / "static"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        instance_relative_config=True,
+    )
+    app.config.from_mapping(settings.DEFAULTS)
+    if test_config is None:
+        app.config.from_prefixed_env("PACE")
+        # Hosting platforms set plain DATABASE_URL; PACE_DATABASE_URL wins over it.
+        if not app.config.get("DATABASE_URL") and os.environ.get("DATABASE_URL"):
+            app.config["DATABASE_URL"] = os.environ["DATABASE_URL"]
+    else:
+        app.config.from_mapping(test_config)
+    app.config["SECRET_KEY"] = settings.secret_key(app.config, app.instance_path)
+    app.config["SQLALCHEMY_DATABASE_URI"] = settings.database_url(app.config, app.instance_path)
+    if app.config["ENV"] == "production":
+        app.config["SESSION_COOKIE_SECURE"] = True
+    if app.config["TRUSTED_PROXIES"]:
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+    from pace_forms import database, errors, security
+    from pace_forms.exports import cli as exports_cli
+    from pace_forms.invitations import cli as invitations_cli
+    from pace_forms.offline import views as offline
+    from pace_forms.surveys import catalogue
+    from pace_forms.surveys import views as surveys
+    from pace_forms.sync import api as sync
+
+    database.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    catalogue.init_app(app)
+    app.register_blueprint(surveys.bp)
+    app.register_blueprint(sync.bp)
+    app.register_blueprint(offline.bp)
+    invitations_cli.init_app(app)
+    exports_cli.init_app(app)
+    return app

@@ -1,0 +1,81 @@
+"""Configuration: safe defaults, then PACE_* environment variables.
+
+Every setting here can be overridden with an environment variable of the same
+name prefixed with ``PACE_`` (``PACE_SECRET_KEY``, ``PACE_INVITATION_DAYS``...);
+values are parsed as JSON where they can be, so ``PACE_INVITATION_DAYS=14`` is
+a number. ``DATABASE_URL`` is honoured too, as hosting platforms set it.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULTS: dict[str, object] = {
+    "ENV": "development",
+    "SECRET_KEY": None,
+    "DATABASE_URL": None,
+    # The SQLite file in the instance folder, when no DATABASE_URL is given.
+    "DATABASE_FILENAME": "pace-forms.sqlite",
+    "FORMS_DIR": str(PROJECT_ROOT / "forms"),
+    # How long a survey link stays valid after the review.
+    "INVITATION_DAYS": 28,
+    # The sync contract's limits.
+    "MAX_BATCH_ITEMS": 100,
+    "MAX_CONTENT_LENGTH": 1024 * 1024,
+    # Absolute base for printed links (the CLI has no request to take it from).
+    "BASE_URL": "http://127.0.0.1:5000",
+    # How many reverse proxies in front set X-Forwarded-For/-Proto/-Host (0: none trusted).
+    "TRUSTED_PROXIES": 0,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": False,
+    "WTF_CSRF_TIME_LIMIT": 3600,
+    "SQLALCHEMY_ENGINE_OPTIONS": {},
+}
+
+SECRET_KEY_FILE = "secret_key"
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot run safely; the message says what to set."""
+
+
+def database_url(config: dict, instance_path: str) -> str:
+    url = config.get("SQLALCHEMY_DATABASE_URI") or config.get("DATABASE_URL")
+    if not url:
+        url = "sqlite:///" + str(Path(instance_path) / config.get("DATABASE_FILENAME", "pace-forms.sqlite"))
+    # Hosting platforms still hand out the old scheme; SQLAlchemy wants the driver.
+    if url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url[len("postgres://") :]
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+def secret_key(config: dict, instance_path: str) -> str:
+    """The configured key; in production a real one is required, elsewhere
+    a random one is made once and kept in the instance folder."""
+    key = config.get("SECRET_KEY")
+    if key:
+        if config["ENV"] == "production" and (len(str(key)) < 32 or key in {"dev", "changeme"}):
+            raise ConfigError("PACE_SECRET_KEY is too weak for production: use at least 32 random characters.")
+        return str(key)
+    if config["ENV"] == "production":
+        raise ConfigError(
+            "PACE_ENV=production needs PACE_SECRET_KEY: set it to a long random value "
+            "(for example: python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+        )
+    path = Path(instance_path) / SECRET_KEY_FILE
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    # Created readable by the owner only; it signs sessions and CSRF tokens.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key

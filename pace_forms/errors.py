@@ -1,0 +1,57 @@
+"""One error shape for the API, pages in words for people; never a bare 500."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+MESSAGES = {
+    400: "The request could not be understood.",
+    404: "There is nothing at this address.",
+    405: "This address does not accept that method.",
+    413: "The request is too large.",
+    415: "The request must be JSON.",
+    429: "Too many requests: wait a moment and try again.",
+    500: "Something went wrong on our side. Please try again in a few minutes.",
+}
+
+
+def api_error(status: int, code: str, message: str, where: str | None = None):
+    body = {"error": {"status": status, "code": code, "message": message}}
+    if where is not None:
+        body["error"]["where"] = where
+    return jsonify(body), status
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_failed(error: CSRFError):
+        if wants_json():
+            return api_error(400, "csrf", error.description, where="X-CSRFToken")
+        message = "This page was open too long, so for your safety it needs to be loaded again. Your answers were not sent: please go back, reload the page and send them again."
+        return render_template("error.html", status=400, title="Please reload the page", message=message), 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        status = error.code or 500
+        message = MESSAGES.get(status, error.description or "")
+        if status == 413 and wants_json():
+            limit = app.config["MAX_CONTENT_LENGTH"]
+            message = f"The request body is larger than {limit} bytes; send fewer items per batch."
+        if wants_json():
+            return api_error(status, error.name.lower().replace(" ", "_"), message)
+        return render_template("error.html", status=status, title=error.name, message=message), status
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        if app.testing:
+            raise error  # let the test see the traceback
+        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        if wants_json():
+            return api_error(500, "internal_server_error", "Something went wrong on our side; nothing from this request was stored, so it is safe to send it again.")
+        return render_template("error.html", status=500, title="Something went wrong", message=MESSAGES[500]), 500

@@ -1,0 +1,22 @@
+"""Every model, split by aggregate and gathered here for Alembic and callers."""
+
+from pace_forms.models.area import AGE_BANDS, REVIEW_KINDS, Area, Child, Review
+from pace_forms.models.base import Base, UTCDateTime, utc_now
+from pace_forms.models.invitation import Invitation
+from pace_forms.models.response import Answer, FormVersion, Response, ResponseConflict
+
+__all__ = [
+    "AGE_BANDS",
+    "REVIEW_KINDS",
+    "Answer",
+    "Area",
+    "Base",
+    "Child",
+    "FormVersion",
+    "Invitation",
+    "Response",
+    "ResponseConflict",
+    "Review",
+    "UTCDateTime",
+    "utc_now",
+]

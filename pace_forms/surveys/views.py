@@ -1,0 +1,97 @@
+"""The survey page a respondent opens from their link: /s/<token>.
+
+Server-rendered and complete without JavaScript (a plain form post with a CSRF
+field); with JavaScript, static/js/survey.js turns it into one question per
+screen that saves to the device's outbox and syncs when it can."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
+
+from pace_forms.extensions import db
+from pace_forms.invitations.services import find_invitation
+from pace_forms.models import utc_now
+from pace_forms.surveys.catalogue import current_forms
+from pace_forms.surveys.definitions import FormDefinition, validate_answers
+from pace_forms.sync.ingest import CREATED, DUPLICATE, record_responses
+
+bp = Blueprint("surveys", __name__)
+
+FIELD_PREFIX = "answer-"
+
+
+@bp.route("/s/<token>", methods=["GET", "POST"])
+def take(token: str):
+    invitation = find_invitation(token)
+    if invitation is None:
+        return render_template("surveys/link_problem.html", reason="unknown"), 404
+    if invitation.is_expired(utc_now()):
+        return render_template("surveys/link_problem.html", reason="expired", expires_at=invitation.expires_at), 410
+    form = current_forms().get(invitation.form_key)
+    if form is None:
+        current_app.logger.error("invitation %s names unknown form %r", invitation.id, invitation.form_key)
+        abort(404)
+    if invitation.used_at is not None:
+        return render_template("surveys/thanks.html", form=form, just_sent=request.args.get("sent") == "1")
+
+    response_id = str(uuid.uuid4())
+    errors: dict[str, str] = {}
+    given: dict[str, Any] = {}
+    if request.method == "POST":
+        response_id = _valid_uuid(request.form.get("response_id")) or response_id
+        given = collect_answers(form, request.form)
+        _, problems = validate_answers(form, given)
+        if not problems:
+            item = {
+                "id": response_id,
+                "form": form.key,
+                "form_version": form.version,
+                "invitation": token,
+                "submitted_at": utc_now().isoformat(),
+                "locale": form.locale,
+                "answers": given,
+            }
+            result = record_responses([item])[0]
+            db.session.commit()
+            if result.status in (CREATED, DUPLICATE):
+                return redirect(url_for("surveys.take", token=token, sent=1), code=303)
+            problems = result.errors
+        errors = {problem["field"].removeprefix("answers."): problem["message"] for problem in problems}
+    status = 422 if errors else 200
+    return (
+        render_template(
+            "surveys/take.html",
+            form=form,
+            token=token,
+            response_id=response_id,
+            errors=errors,
+            given=given,
+            field_prefix=FIELD_PREFIX,
+        ),
+        status,
+    )
+
+
+def collect_answers(form: FormDefinition, fields: MultiDict) -> dict[str, Any]:
+    """Answers from a plain form post, as the sync API would receive them."""
+    answers: dict[str, Any] = {}
+    for question in form.questions:
+        name = FIELD_PREFIX + question.key
+        if question.type == "multi":
+            chosen = fields.getlist(name)
+            if chosen:
+                answers[question.key] = chosen
+        elif fields.get(name, "").strip():
+            answers[question.key] = fields[name]
+    return answers
+
+
+def _valid_uuid(value: str | None) -> str | None:
+    try:
+        return str(uuid.UUID(value)) if value else None
+    except ValueError:
+        return None

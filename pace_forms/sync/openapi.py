@@ -1,0 +1,130 @@
+"""The API described as OpenAPI 3.1, served at /api/v1/openapi.json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+STATUSES = ["created", "duplicate", "conflict", "quarantined", "rejected"]
+
+
+def _error_reply(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
+def openapi_document(max_items: int, max_bytes: int) -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "pace-forms API",
+            "version": "1",
+            "description": (
+                "Offline devices send queued survey responses here. Each item carries an id made on the "
+                "device; resending is always safe. See the sync contract in the project docs."
+            ),
+        },
+        "paths": {
+            "/api/v1/responses": {
+                "post": {
+                    "operationId": "postResponses",
+                    "summary": "Store a batch of responses, exactly once each",
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Batch"}}},
+                    },
+                    "responses": {
+                        "200": {
+                            "description": "One result per item, in the order sent",
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Results"}}},
+                        },
+                        "400": _error_reply("The body is not JSON, or not a batch; `where` says where"),
+                        "413": _error_reply(f"More than {max_items} items or {max_bytes} bytes"),
+                        "415": _error_reply("The body is not sent as application/json"),
+                    },
+                }
+            },
+            "/api/v1/forms": {
+                "get": {
+                    "operationId": "listForms",
+                    "summary": "The current form definitions",
+                    "responses": {"200": {"description": "Forms", "content": {"application/json": {"schema": {"type": "object"}}}}},
+                }
+            },
+            "/api/v1/forms/{key}": {
+                "get": {
+                    "operationId": "getForm",
+                    "summary": "One form definition, with every question's answer values",
+                    "parameters": [
+                        {"name": "key", "in": "path", "required": True, "schema": {"type": "string"}},
+                        {"name": "version", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1}},
+                    ],
+                    "responses": {
+                        "200": {"description": "The form", "content": {"application/json": {"schema": {"type": "object"}}}},
+                        "400": _error_reply("The version is not a whole number"),
+                        "404": _error_reply("No such form or version"),
+                    },
+                }
+            },
+        },
+        "components": {
+            "schemas": {
+                "Batch": {
+                    "type": "object",
+                    "required": ["responses"],
+                    "properties": {
+                        "responses": {"type": "array", "maxItems": max_items, "items": {"$ref": "#/components/schemas/Item"}}
+                    },
+                },
+                "Item": {
+                    "type": "object",
+                    "required": ["id", "form", "form_version", "submitted_at", "answers"],
+                    "properties": {
+                        "id": {"type": "string", "format": "uuid", "description": "Made on the device; the key for exactly-once"},
+                        "form": {"type": "string"},
+                        "form_version": {"type": "integer"},
+                        "invitation": {"type": "string", "description": "The survey link's token"},
+                        "review": {"type": "integer", "description": "Kiosk mode: the review, with a signed-in worker"},
+                        "submitted_at": {"type": "string", "format": "date-time"},
+                        "locale": {"type": "string"},
+                        "answers": {"type": "object", "additionalProperties": True},
+                    },
+                },
+                "Results": {
+                    "type": "object",
+                    "required": ["results"],
+                    "properties": {"results": {"type": "array", "items": {"$ref": "#/components/schemas/Result"}}},
+                },
+                "Result": {
+                    "type": "object",
+                    "required": ["id", "status", "errors"],
+                    "properties": {
+                        "id": {"type": ["string", "null"]},
+                        "status": {"enum": STATUSES},
+                        "errors": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["field", "message"],
+                                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+                            },
+                        },
+                    },
+                },
+                "Error": {
+                    "type": "object",
+                    "required": ["error"],
+                    "properties": {
+                        "error": {
+                            "type": "object",
+                            "required": ["status", "code", "message"],
+                            "properties": {
+                                "status": {"type": "integer"},
+                                "code": {"type": "string"},
+                                "message": {"type": "string"},
+                                "where": {"type": "string"},
+                            },
+                        }
+                    },
+                },
+            }
+        },
+    }

@@ -1,0 +1,169 @@
+"""Browser tests: Playwright drives Debian's Chromium against a real server on
+a free loopback port. "Offline" is made real by stopping the server (its port
+closes) as well as switching the browser context offline.
+
+Without Chromium these tests skip on a developer's machine and FAIL in CI
+(CI=true), so a missing browser can never pass for green."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+
+import pytest
+from flask_migrate import upgrade
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from pace_forms.extensions import db
+from pace_forms.models import Response
+from tests.conftest import empty_database, make_test_app
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+PHONE = {"width": 360, "height": 740}
+
+
+def find_chromium() -> str | None:
+    configured = os.environ.get("PACE_CHROMIUM")
+    if configured:
+        return configured
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.browser)
+
+
+class OneShotHandler(WSGIRequestHandler):
+    # No keep-alive: once the server stops, no open connection can still
+    # carry a request, so "offline" really is offline.
+    protocol_version = "HTTP/1.0"
+
+    def log_request(self, *args, **kwargs):
+        pass
+
+
+class LiveServer:
+    """A real HTTP server in a thread, which can be stopped and started again
+    on the same loopback port."""
+
+    def __init__(self, app):
+        self.app = app
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._server = None
+        self._thread = None
+
+    def start(self) -> None:
+        for _ in range(50):
+            try:
+                self._server = make_server("127.0.0.1", self.port, self.app, threaded=True, request_handler=OneShotHandler)
+                break
+            except OSError:
+                time.sleep(0.1)  # the old socket may still be closing
+        else:
+            raise RuntimeError(f"could not listen on 127.0.0.1:{self.port} again")
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._thread.join(timeout=5)
+            self._server = None
+
+    def is_listening(self) -> bool:
+        with socket.socket() as probe:
+            return probe.connect_ex(("127.0.0.1", self.port)) == 0
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    path = find_chromium()
+    if path is None:
+        message = "Chromium not found (apt-get install chromium, or set PACE_CHROMIUM)"
+        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+            pytest.fail(message + ": browser tests must run in CI", pytrace=False)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def server_app(tmp_path_factory):
+    url = f"sqlite:///{tmp_path_factory.mktemp('live') / 'live.sqlite'}"
+    app = make_test_app(url, TESTING=False)
+    with app.app_context():
+        upgrade()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def live_server(server_app):
+    with server_app.app_context():
+        empty_database()
+    server = LiveServer(server_app)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def context(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, viewport=PHONE, service_workers="allow")
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def stored_responses(server_app):
+    def read() -> list[Response]:
+        with server_app.app_context():
+            rows = db.session.execute(db.select(Response).options(db.selectinload(Response.answers))).scalars().all()
+            db.session.expunge_all()
+            db.session.remove()
+            return rows
+
+    return read
+
+
+def wait_until(condition, timeout: float = 20.0, interval: float = 0.2):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout} s")

@@ -1,0 +1,144 @@
+"""Shared fixtures. Database tests run on SQLite always, and on PostgreSQL too
+when PACE_TEST_DATABASE_URL is set (.ci/run sets it when PostgreSQL answers)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from datetime import date, datetime, timezone
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+
+from pace_forms import create_app
+from pace_forms.extensions import db
+from pace_forms.invitations.services import (
+    create_invitation,
+    find_or_create_area,
+    find_or_create_child,
+    find_or_create_review,
+)
+from pace_forms.models import Base
+from pace_forms.surveys.catalogue import publish_form_versions
+
+TEST_SECRET = "test-secret-key-that-is-long-enough-for-anything"
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("PACE_TEST_DATABASE_URL") else [])
+
+
+def _reset_postgresql(url: str) -> None:
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_urls(tmp_path_factory) -> dict[str, str]:
+    """One migrated database per backend for the whole run."""
+    urls = {"sqlite": f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"}
+    if "postgresql" in BACKENDS:
+        urls["postgresql"] = os.environ["PACE_TEST_DATABASE_URL"]
+        _reset_postgresql(urls["postgresql"])
+    for url in urls.values():
+        app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": TEST_SECRET})
+        with app.app_context():
+            upgrade()
+            db.session.remove()
+            db.engine.dispose()
+    return urls
+
+
+def make_test_app(url: str, **config):
+    return create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": TEST_SECRET, **config})
+
+
+def empty_database() -> None:
+    """Delete every row, children first, then publish the forms again."""
+    for table in reversed(Base.metadata.sorted_tables):
+        db.session.execute(table.delete())
+    db.session.commit()
+    publish_form_versions()
+    db.session.commit()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def app(backend, database_urls):
+    app = make_test_app(database_urls[backend])
+    with app.app_context():
+        empty_database()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_invitation(app):
+    """make_invitation(audience=..., form_key=..., valid_days=..., now=...) -> token"""
+
+    def make(
+        audience: str = "parent",
+        form_key: str = "parent-review",
+        *,
+        area: str = "TEST",
+        child: str = "C-0001",
+        held_on: date = date(2026, 11, 2),
+        valid_days: int = 28,
+        now: datetime | None = None,
+    ) -> str:
+        with app.app_context():
+            the_area = find_or_create_area(area, f"{area} Council")
+            the_child = find_or_create_child(the_area, child, "8-11")
+            review = find_or_create_review(the_child, held_on, "later")
+            new = create_invitation(review, audience, form_key, valid_days=valid_days, now=now or datetime.now(timezone.utc))
+            db.session.commit()
+            return new.token
+
+    return make
+
+
+PARENT_ANSWERS = {
+    "understood_plan": 4,
+    "listened_to": 5,
+    "had_say": 3,
+    "knows_next": "not_sure",
+    "overall": 4,
+    "comment": "The meeting was long but people were kind.",
+}
+
+
+@pytest.fixture
+def make_item():
+    """make_item(token, **overrides) -> one sync item for parent-review v1."""
+
+    def make(token: str | None, **overrides):
+        item = {
+            "id": str(uuid.uuid4()),
+            "form": "parent-review",
+            "form_version": 1,
+            "invitation": token,
+            "submitted_at": "2026-11-03T18:45:00+00:00",
+            "locale": "en-GB",
+            "answers": dict(PARENT_ANSWERS),
+        }
+        item.update(overrides)
+        return {key: value for key, value in item.items() if value is not None}
+
+    return make
