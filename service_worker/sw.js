@@ -19,7 +19,8 @@ self.addEventListener("install", (event) => {
   event.waitUntil(
     (async () => {
       const cache = await caches.open(SHELL_CACHE);
-      await cache.addAll(PRECACHE.map((entry) => new Request(entry.url, { cache: "reload" })));
+      // "no-cache" revalidates: files the page just loaded come back as small 304s.
+      await cache.addAll(PRECACHE.map((entry) => new Request(entry.url, { cache: "no-cache" })));
       await self.skipWaiting();
     })(),
   );

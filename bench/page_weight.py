@@ -1,0 +1,114 @@
+"""What a phone downloads the first time it opens a survey link.
+
+Starts the app on a free loopback port with a throwaway SQLite database, makes
+an invitation for each form, opens each survey page in Chromium at 360 px, and
+records every response the page and its service worker fetched during the
+first load (including the precache). Prints raw and gzip-compressed bytes per
+resource and in total, with the ratio to the 100 KB budget of a first load.
+
+    .venv/bin/python bench/page_weight.py
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import shutil
+import socket
+import sys
+import tempfile
+import threading
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from flask_migrate import upgrade  # noqa: E402
+from playwright.sync_api import sync_playwright  # noqa: E402
+from werkzeug.serving import WSGIRequestHandler, make_server  # noqa: E402
+
+from pace_forms import create_app  # noqa: E402
+from pace_forms.extensions import db  # noqa: E402
+from pace_forms.invitations.services import (  # noqa: E402
+    create_invitation,
+    find_or_create_area,
+    find_or_create_child,
+    find_or_create_review,
+)
+from pace_forms.surveys.catalogue import current_forms, publish_form_versions  # noqa: E402
+
+BUDGET_BYTES = 100 * 1000
+
+
+class QuietHandler(WSGIRequestHandler):
+    def log_request(self, *args, **kwargs):
+        pass
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def main() -> None:
+    workdir = Path(tempfile.mkdtemp(prefix="pace-bench-"))
+    app = create_app({"DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite'}", "SECRET_KEY": "bench-" * 8})
+    with app.app_context():
+        upgrade()
+        publish_form_versions()
+        area = find_or_create_area("BENCH")
+        child = find_or_create_child(area, "BENCH-1", "4-7")
+        review = find_or_create_review(child, date.today(), "later")
+        paths = {
+            form.key: "/s/" + create_invitation(review, form.audience, form.key, valid_days=28).token
+            for form in current_forms().values()
+        }
+        db.session.commit()
+    port = free_port()
+    server = make_server("127.0.0.1", port, app, threaded=True, request_handler=QuietHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    chromium = os.environ.get("PACE_CHROMIUM") or shutil.which("chromium")
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=chromium, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+            )
+            for key, path in paths.items():
+                context = browser.new_context(viewport={"width": 360, "height": 740}, service_workers="allow")
+                transfers: list[tuple[str, int]] = []
+                context.on("response", lambda response: transfers.append((response.url, response.status)))
+                page = context.new_page()
+                page.goto(f"http://127.0.0.1:{port}{path}")
+                page.locator("html[data-offline-ready='true']").wait_for(state="attached", timeout=15000)
+                page.wait_for_timeout(500)
+                report(key, transfers, port, app)
+                context.close()
+            browser.close()
+    finally:
+        server.shutdown()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def report(key: str, transfers: list[tuple[str, int]], port: int, app) -> None:
+    """Every transfer counts (the page is fetched twice: once to show, once
+    into the offline cache); bodies are fetched again through the app, as the
+    browser does not expose a service worker's response bodies."""
+    print(f"\n{key}: first load at 360 px, page + service worker precache")
+    print(f"  {'resource':<44} {'status':>6} {'raw':>9} {'gzip -9':>9}")
+    total_raw = total_gzip = 0
+    client = app.test_client()
+    for url, status in transfers:
+        path = url.replace(f"http://127.0.0.1:{port}", "")
+        body = client.get(path).get_data() if status == 200 else b""
+        name = path if not path.startswith("/s/") else "/s/<token>"
+        packed = len(gzip.compress(body, 9)) if body else 0
+        total_raw += len(body)
+        total_gzip += packed
+        print(f"  {name:<44} {status:>6} {len(body):>9,} {packed:>9,}")
+    print(f"  {'total (' + str(len(transfers)) + ' transfers)':<44} {'':>6} {total_raw:>9,} {total_gzip:>9,}")
+    print(f"  gzip total / 100 KB budget = {total_gzip / BUDGET_BYTES:.2f}")
+
+
+if __name__ == "__main__":
+    main()
