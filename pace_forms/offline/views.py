@@ -75,7 +75,7 @@ def manifest():
         "name": "Your say – pace-forms",
         "short_name": "Your say",
         "description": "Tell us how a child's review went for you, even with no signal.",
-        "start_url": url_for("offline.offline_page"),
+        "start_url": url_for("surveys.home"),
         "scope": "/",
         "display": "standalone",
         "background_color": "#ffffff",

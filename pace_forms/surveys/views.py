@@ -12,6 +12,7 @@ from typing import Any
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
+from pace_forms.database import begin_writing
 from pace_forms.extensions import db
 from pace_forms.invitations.services import find_invitation
 from pace_forms.models import utc_now
@@ -24,8 +25,15 @@ bp = Blueprint("surveys", __name__)
 FIELD_PREFIX = "answer-"
 
 
+@bp.get("/")
+def home():
+    return render_template("surveys/home.html")
+
+
 @bp.route("/s/<token>", methods=["GET", "POST"])
 def take(token: str):
+    if request.method == "POST":
+        begin_writing()  # before the first read: see pace_forms/database.py
     invitation = find_invitation(token)
     if invitation is None:
         return render_template("surveys/link_problem.html", reason="unknown"), 404

@@ -18,17 +18,30 @@ bp = Blueprint("sync", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 
 
+class NotStandardJSON(ValueError):
+    """NaN or Infinity: Python's json reads them, but they are not JSON and
+    PostgreSQL refuses to store them."""
+
+
+def _refuse_constant(name: str):
+    raise NotStandardJSON(f"{name} is not a JSON value")
+
+
 @bp.post("/responses")
 def post_responses():
     if not request.is_json:
         return api_error(415, "unsupported_media_type", "Send the batch as JSON with Content-Type: application/json.", where="Content-Type")
     body = request.get_data(cache=False)
     try:
-        payload = json.loads(body)
+        payload = json.loads(body, parse_constant=_refuse_constant)
     except UnicodeDecodeError:
         return api_error(400, "malformed", "The body is not UTF-8 text.", where="body")
     except json.JSONDecodeError as error:
         return api_error(400, "malformed", f"The body is not valid JSON: {error.msg}.", where=f"line {error.lineno}, column {error.colno}")
+    except NotStandardJSON as error:
+        return api_error(400, "malformed", f"The body is not valid JSON: {error}.", where="body")
+    except RecursionError:
+        return api_error(400, "malformed", "The body is not valid JSON: it is nested too deeply.", where="body")
     if not isinstance(payload, dict) or not isinstance(payload.get("responses"), list):
         return api_error(400, "malformed", 'The body must be an object with a list of items: {"responses": [...]}.', where="responses")
     items = payload["responses"]

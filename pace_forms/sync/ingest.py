@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -27,6 +28,11 @@ from pace_forms.surveys.definitions import validate_answers
 
 CREATED, DUPLICATE, CONFLICT, QUARANTINED, REJECTED = "created", "duplicate", "conflict", "quarantined", "rejected"
 MAX_LOCALE_LENGTH = 35
+# form_version is an INTEGER column: a bigger number cannot even be looked up.
+MAX_VERSION_NUMBER = 2**31 - 1
+# Neither a NUL (PostgreSQL text refuses it) nor an unpaired surrogate (not
+# encodable as UTF-8) can be stored; JSON escapes can carry both.
+UNSTORABLE_TEXT = re.compile(r"[\x00\ud800-\udfff]")
 
 
 @dataclass
@@ -64,6 +70,9 @@ def _record_item(item: Any, now: datetime) -> ItemResult:
     if response_id is None:
         # Without a valid id an item cannot be stored safely: a resend would double it.
         return ItemResult(_display_id(item.get("id")), REJECTED, [{"field": "id", "message": "must be a UUID made on the device"}])
+
+    if not _is_storable(item):
+        return ItemResult(response_id, REJECTED, [{"field": "item", "message": "contains a character that cannot be stored (a NUL or an unpaired surrogate)"}])
 
     invitation, authority_error = _authorise(item)
     if invitation is None:
@@ -138,6 +147,9 @@ def _build_response(response_id: str, item: dict[str, Any], invitation: Invitati
     if not isinstance(version_number, int) or isinstance(version_number, bool):
         problems.append({"field": "form_version", "message": "must be a whole number"})
         version_number = None
+    elif not 0 < version_number <= MAX_VERSION_NUMBER:
+        problems.append({"field": "form_version", "message": f"{invitation.form_key} has no version {version_number}"})
+        version_number = None
     form_version = find_form_version(invitation.form_key, version_number) if version_number is not None else None
     if version_number is not None and form_version is None:
         problems.append({"field": "form_version", "message": f"{invitation.form_key} has no version {version_number}"})
@@ -193,6 +205,23 @@ def _storable(item: dict[str, Any]) -> dict[str, Any]:
     if isinstance(item.get("invitation"), str):
         kept["invitation_hash"] = hash_token(item["invitation"])
     return kept
+
+
+def _is_storable(item: Any) -> bool:
+    """False when any key or string in the item holds unstorable text.
+    Iterative: an item may be nested as deep as the JSON parser allowed."""
+    pending = [item]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str):
+            if UNSTORABLE_TEXT.search(value):
+                return False
+        elif isinstance(value, dict):
+            pending.extend(value.keys())
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+    return True
 
 
 def _parse_id(value: Any) -> str | None:
