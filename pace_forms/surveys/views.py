@@ -34,7 +34,8 @@ def home():
 def take(token: str):
     if request.method == "POST":
         begin_writing()  # before the first read: see pace_forms/database.py
-    invitation = find_invitation(token)
+    # Locked on POST: a second click waits for the first, then sees the link used.
+    invitation = find_invitation(token, for_update=request.method == "POST")
     if invitation is None:
         return render_template("surveys/link_problem.html", reason="unknown"), 404
     if invitation.is_expired(utc_now()):

@@ -9,7 +9,7 @@ from flask import Blueprint, current_app, jsonify, request, url_for
 from pace_forms.errors import api_error
 from pace_forms.extensions import csrf, db
 from pace_forms.surveys.catalogue import current_forms, definition_of, find_form_version
-from pace_forms.sync.ingest import record_responses
+from pace_forms.sync.ingest import MAX_VERSION_NUMBER, record_responses
 from pace_forms.sync.openapi import openapi_document
 
 bp = Blueprint("sync", __name__, url_prefix="/api/v1")
@@ -75,9 +75,11 @@ def get_form(key: str):
     version = request.args.get("version")
     form = current_forms().get(key)
     if version is not None:
-        if not version.isdigit():
+        # isdigit() alone also passes "²", which int() refuses.
+        if not (version.isascii() and version.isdigit()):
             return api_error(400, "malformed", "version must be a whole number.", where="version")
-        row = find_form_version(key, int(version))
+        number = int(version)
+        row = find_form_version(key, number) if number <= MAX_VERSION_NUMBER else None
         form = definition_of(row) if row is not None else None
     if form is None:
         return api_error(404, "not_found", f"There is no form {key!r}" + (f" version {version}." if version else "."), where="key")
