@@ -69,7 +69,7 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
     click.echo("Survey links (open one on a phone-sized window; try it offline too):")
     for label, url in links:
         click.echo(f"  {label}: {url}")
-    click.echo(f"Export what was sent with: pace-forms export responses --area DEMO --format csv (with PACE_DATABASE_FILENAME=demo.sqlite)")
+    click.echo("Export what was sent with: pace-forms export responses --area DEMO --format csv (with PACE_DATABASE_FILENAME=demo.sqlite)")
     if not no_serve:
         click.echo(f"Serving on {base_url}/  (Ctrl+C to stop)")
         # Not app.run(): Flask ignores it inside its own CLI.

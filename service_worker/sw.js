@@ -42,9 +42,11 @@ function isCachedPage(url) {
   return url.pathname.startsWith("/s/") || url.pathname === "/";
 }
 
-// One copy per page, whatever its query string (?sent=1 after a plain post).
+// One copy per page and language, whatever else is in its query string
+// (?sent=1 after a plain post). static/js/app.js keys pages the same way.
 function pageKey(url) {
-  return url.origin + url.pathname;
+  const lang = url.searchParams.get("lang");
+  return url.origin + url.pathname + (lang ? `?lang=${encodeURIComponent(lang)}` : "");
 }
 
 async function networkFirst(request) {
@@ -96,7 +98,8 @@ self.addEventListener("fetch", (event) => {
   if (url.pathname.startsWith("/api/")) return;
   if (request.mode === "navigate" && isCachedPage(url)) {
     event.respondWith(networkFirst(request));
-  } else if (PRECACHE.some((entry) => entry.url === url.pathname)) {
+  } else if (PRECACHE.some((entry) => entry.url === url.pathname) || url.pathname.startsWith("/static/audio/")) {
+    // Recorded audio is put in the pages cache when its page is first opened.
     event.respondWith(cacheFirst(request));
   } else if (request.mode === "navigate") {
     event.respondWith(networkOrOfflinePage(request));

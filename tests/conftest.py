@@ -19,8 +19,10 @@ from pace_forms.invitations.services import (
     find_or_create_child,
     find_or_create_review,
 )
+from pace_forms.config import PROJECT_ROOT
 from pace_forms.models import Base
 from pace_forms.surveys.catalogue import publish_form_versions
+from pace_forms.surveys.definitions import load_forms
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-for-anything"
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("PACE_TEST_DATABASE_URL") else [])
@@ -114,6 +116,8 @@ def make_invitation(app):
     return make
 
 
+PARENT_FORM_VERSION = load_forms(PROJECT_ROOT / "forms")["parent-review"].version
+
 PARENT_ANSWERS = {
     "understood_plan": 4,
     "listened_to": 5,
@@ -126,13 +130,13 @@ PARENT_ANSWERS = {
 
 @pytest.fixture
 def make_item():
-    """make_item(token, **overrides) -> one sync item for parent-review v1."""
+    """make_item(token, **overrides) -> one sync item for the current parent-review."""
 
     def make(token: str | None, **overrides):
         item = {
             "id": str(uuid.uuid4()),
             "form": "parent-review",
-            "form_version": 1,
+            "form_version": PARENT_FORM_VERSION,
             "invitation": token,
             "submitted_at": "2026-11-03T18:45:00+00:00",
             "locale": "en-GB",

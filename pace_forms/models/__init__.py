@@ -2,11 +2,14 @@
 
 from pace_forms.models.area import AGE_BANDS, REVIEW_KINDS, Area, Child, Review
 from pace_forms.models.base import Base, UTCDateTime, utc_now
+from pace_forms.models.follow_up import FOLLOW_UP_REASONS, FollowUp
 from pace_forms.models.invitation import Invitation
 from pace_forms.models.response import Answer, FormVersion, Response, ResponseConflict
 
 __all__ = [
     "AGE_BANDS",
+    "FOLLOW_UP_REASONS",
+    "FollowUp",
     "REVIEW_KINDS",
     "Answer",
     "Area",

@@ -20,6 +20,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from pace_forms.models.base import Base, UTCDateTime, utc_now
 
 RESPONSE_STATUSES = ("accepted", "quarantined", "superseded")
+# How it was filled: from a survey link, or handed over on a worker's device.
+RESPONSE_MODES = ("link", "kiosk")
 
 
 class FormVersion(Base):
@@ -42,6 +44,7 @@ class Response(Base):
     __tablename__ = "response"
     __table_args__ = (
         CheckConstraint("status IN ('accepted','quarantined','superseded')", name="status"),
+        CheckConstraint("mode IN ('link','kiosk')", name="mode"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -53,6 +56,8 @@ class Response(Base):
     review_id: Mapped[int] = mapped_column(ForeignKey("review.id"), index=True)
     invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitation.id"), index=True)
     audience: Mapped[str] = mapped_column(String(32))
+    mode: Mapped[str] = mapped_column(String(16), default="link", server_default="link")
+    # The language the respondent answered in.
     locale: Mapped[str | None] = mapped_column(String(35))
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)

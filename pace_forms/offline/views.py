@@ -21,6 +21,9 @@ SHELL_FILES = (
     "js/outbox.js",
     "js/survey.js",
     "js/status.js",
+    "js/strings.js",
+    "js/read-aloud.js",
+    "js/picture-sort.js",
     "icons/icon.svg",
     "icons/icon-192.png",
     "icons/icon-512.png",
@@ -36,9 +39,11 @@ def precache_manifest() -> list[dict[str, str]]:
     """Each shell URL with a hash of its content, so a changed file is fetched
     again and an unchanged one is not."""
     static = Path(current_app.static_folder)
+    # Every picture too (about 10 KB in all): any form a device opens works offline.
+    pictures = sorted(f"pictures/{path.name}" for path in (static / "pictures").glob("*.svg"))
     entries = [
         {"url": url_for("static", filename=name), "revision": file_revision(static / name)}
-        for name in SHELL_FILES
+        for name in (*SHELL_FILES, *pictures)
     ]
     offline_template = Path(current_app.template_folder) / "offline.html"
     entries.append({"url": url_for("offline.offline_page"), "revision": file_revision(offline_template)})

@@ -4,6 +4,8 @@ the exact version it was filled on."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Flask, current_app
 from sqlalchemy import inspect
 
@@ -22,7 +24,10 @@ EXTENSION_KEY = "pace_forms.forms"
 
 def init_app(app: Flask) -> None:
     # A broken form stops start-up here, with file, question and reason.
-    app.extensions[EXTENSION_KEY] = load_forms(app.config["FORMS_DIR"])
+    static = Path(app.static_folder)
+    pictures = {path.stem for path in (static / "pictures").glob("*.svg")}
+    audio_files = {path.relative_to(static / "audio").as_posix() for path in (static / "audio").rglob("*") if path.is_file()}
+    app.extensions[EXTENSION_KEY] = load_forms(app.config["FORMS_DIR"], pictures=pictures, audio_files=audio_files)
     with app.app_context():
         # Before the first migration there is nothing to publish into.
         if inspect(db.engine).has_table(FormVersion.__tablename__):

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,41 @@ import yaml
 from pace_forms.surveys.question_types import QUESTION_TYPES, AnswerError, question_type
 
 AUDIENCES = ("parent", "carer", "child-4-7", "child-8-11", "young-person", "worker")
+# What a `meta` question records about a response (never who answered).
+META_KINDS = ("helped_by", "mode", "role", "agency")
+MAX_ITEMS = {"child-4-7": 6}
+TRANSLATION_STATUSES = ("machine-draft", "reviewed")
+
+TRANSLATION_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["status"],
+    "properties": {
+        "status": {"enum": list(TRANSLATION_STATUSES)},
+        "complete": {"type": "boolean"},
+        "title": {"type": "string"},
+        "intro": {"type": "string"},
+        "thanks": {"type": "string"},
+        "follow_up_message": {"type": "string"},
+        "questions": {
+            "type": "object",
+            "additionalProperties": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "text": {"type": "string"},
+                    "hint": {"type": "string"},
+                    "say": {"type": "string"},
+                    "options": {"type": "object", "additionalProperties": {"type": "string"}},
+                    "cards": {"type": "object", "additionalProperties": {"type": "string"}},
+                    "columns": {"type": "array", "items": {"type": "string"}, "minItems": 3, "maxItems": 3},
+                },
+            },
+        },
+    },
+}
+
+LOCALE_PATTERN = "^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 
 COMMON_QUESTION_PROPERTIES: dict[str, Any] = {
     "key": {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,63}$"},
@@ -26,9 +61,11 @@ COMMON_QUESTION_PROPERTIES: dict[str, Any] = {
     "text": {"type": "string", "minLength": 1},
     "hint": {"type": "string"},
     "say": {"type": "string"},
-    "image": {"type": "string"},
+    "image": {"type": "string", "pattern": "^[a-z0-9-]+$"},
+    "audio": {"type": "string", "pattern": "^[A-Za-z0-9_./-]+\\.(mp3|ogg|m4a|wav)$"},
     "required": {"type": "boolean"},
     "skip": {"type": "boolean"},
+    "meta": {"enum": list(META_KINDS)},
     "measure": {
         "type": "object",
         "required": ["code"],
@@ -61,8 +98,23 @@ FORM_SCHEMA: dict[str, Any] = {
         "intro": {"type": "string"},
         "thanks": {"type": "string"},
         "audience": {"enum": list(AUDIENCES)},
-        "locale": {"type": "string", "pattern": "^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"},
-        "translations": {"type": "object"},
+        "locale": {"type": "string", "pattern": LOCALE_PATTERN},
+        "format": {"enum": ["standard", "pictorial"]},
+        "follow_up": {
+            "type": "object",
+            "required": ["question", "when", "message"],
+            "additionalProperties": False,
+            "properties": {
+                "question": {"type": "string"},
+                "when": {"type": ["string", "integer"]},
+                "message": {"type": "string", "minLength": 1},
+            },
+        },
+        "translations": {
+            "type": "object",
+            "propertyNames": {"pattern": LOCALE_PATTERN},
+            "additionalProperties": TRANSLATION_SCHEMA,
+        },
         "questions": {"type": "array", "minItems": 1, "items": {"type": "object"}},
     },
 }
@@ -88,6 +140,10 @@ class Question:
         return bool(self.spec.get("required", False))
 
     @property
+    def is_meta(self) -> bool:
+        return "meta" in self.spec
+
+    @property
     def measure_code(self) -> str | None:
         measure = self.spec.get("measure")
         return measure["code"] if measure else None
@@ -98,6 +154,18 @@ class Question:
 
     def options(self):
         return self.kind.options(self.spec)
+
+    def cards(self):
+        return self.kind.cards(self.spec) if self.type == "picture_sort" else []
+
+    @property
+    def spoken(self) -> str:
+        """What read-aloud says: the form's `say`, else the question and its answers."""
+        if self.spec.get("say"):
+            return self.spec["say"]
+        answers = [option.label for option in self.options()]
+        cards = [card.label for card in self.cards()]
+        return " ".join([self.text, *(f"{answer}." for answer in cards + answers)])
 
     def is_shown(self, answers: Mapping[str, Any]) -> bool:
         condition = self.spec.get("show_if")
@@ -118,13 +186,66 @@ class FormDefinition:
     locale: str
     questions: tuple[Question, ...]
     document: Mapping[str, Any] = field(repr=False)
+    # The language of the words held here: `locale`, or a translation's.
+    language: str = ""
+    intro: str | None = None
+    thanks: str | None = None
+    follow_up_message: str | None = None
 
     @property
     def content_hash(self) -> str:
         return content_hash(self.document)
 
+    @property
+    def is_pictorial(self) -> bool:
+        return self.document.get("format") == "pictorial"
+
+    @property
+    def follow_up(self) -> Mapping[str, Any] | None:
+        return self.document.get("follow_up")
+
+    @property
+    def languages(self) -> list[str]:
+        """Every language this form can be shown in, its own first."""
+        return [self.locale, *self.document.get("translations", {})]
+
+    def translation_status(self, language: str) -> str | None:
+        """None for the form's own language, else "machine-draft" or "reviewed"."""
+        return self.document.get("translations", {}).get(language, {}).get("status")
+
     def question(self, key: str) -> Question | None:
         return next((question for question in self.questions if question.key == key), None)
+
+    def items(self) -> list[Question]:
+        """The survey items: questions about the experience, not `meta` ones."""
+        return [question for question in self.questions if not question.is_meta]
+
+    def localised(self, language: str) -> FormDefinition:
+        """The same form with the words of one of its translations (falling
+        back to the original for any string a draft translation lacks)."""
+        translation = self.document.get("translations", {}).get(language)
+        if translation is None:
+            return self
+        questions = []
+        for question in self.questions:
+            words = translation.get("questions", {}).get(question.key, {})
+            spec = dict(question.spec)
+            spec.update({name: words[name] for name in ("text", "hint", "say", "columns") if name in words})
+            # Keys as strings: YAML reads an unquoted `1:` as a number.
+            if "options" in words:
+                spec["option_labels"] = {str(value): label for value, label in words["options"].items()}
+            if "cards" in words:
+                spec["card_labels"] = {str(value): label for value, label in words["cards"].items()}
+            questions.append(Question(question.key, question.type, spec["text"], spec))
+        return replace(
+            self,
+            title=translation.get("title", self.title),
+            questions=tuple(questions),
+            language=language,
+            intro=translation.get("intro", self.intro),
+            thanks=translation.get("thanks", self.thanks),
+            follow_up_message=translation.get("follow_up_message", self.follow_up_message),
+        )
 
     def to_public(self) -> dict[str, Any]:
         """The definition a device caches: every question with its answer values."""
@@ -142,16 +263,25 @@ class FormDefinition:
 
 def content_hash(document: Mapping[str, Any]) -> str:
     """SHA-256 of the canonical JSON: comments and layout of the file do not count."""
-    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    canonical = json.dumps(_string_keys(document), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def parse_definition(document: Any, source: str = "<form>") -> FormDefinition:
-    """Check one form document and build its definition, or raise with every problem."""
+def parse_definition(
+    document: Any,
+    source: str = "<form>",
+    *,
+    pictures: Collection[str] | None = None,
+    audio_files: Collection[str] | None = None,
+) -> FormDefinition:
+    """Check one form document and build its definition, or raise with every problem.
+
+    ``pictures`` (names in static/pictures) and ``audio_files`` (paths under
+    static/audio), when given, are what `image:` and `audio:` may name."""
     if not isinstance(document, dict):
         raise FormDefinitionError([f"{source}: the file must hold a mapping (key: value pairs), not {type(document).__name__}"])
     problems = [
-        f"{source}: {_where(error.absolute_path)}{error.message}"
+        f"{source}: {_schema_message(error)}"
         for error in sorted(jsonschema.Draft202012Validator(FORM_SCHEMA).iter_errors(document), key=lambda e: list(map(str, e.path)))
     ]
     questions: list[Question] = []
@@ -173,10 +303,9 @@ def parse_definition(document: Any, source: str = "<form>") -> FormDefinition:
             "additionalProperties": False,
             "properties": {**COMMON_QUESTION_PROPERTIES, **kind.properties},
         }
-        if kind_name in {"choice", "multi"}:
-            schema["required"] = [*schema["required"], "options"]
+        schema["required"] = [*schema["required"], *kind.required]
         errors = list(jsonschema.Draft202012Validator(schema).iter_errors(raw))
-        problems.extend(f"{source}: {name}: {_where(error.absolute_path)}{error.message}" for error in errors)
+        problems.extend(f"{source}: {name}: {_schema_message(error)}" for error in errors)
         if errors:
             continue
         if raw["key"] in seen:
@@ -186,11 +315,14 @@ def parse_definition(document: Any, source: str = "<form>") -> FormDefinition:
         if condition and condition["question"] not in seen:
             problems.append(f"{source}: {name}: show_if refers to {condition['question']!r}, which is not an earlier question")
         problems.extend(f"{source}: {name}: {problem}" for problem in kind.check_definition(raw))
+        problems.extend(f"{source}: {name}: {problem}" for problem in _check_media(raw, kind, pictures, audio_files))
+        if raw.get("skip") and raw.get("required"):
+            problems.append(f"{source}: {name}: a required question cannot offer skip")
         seen.add(raw["key"])
         questions.append(Question(key=raw["key"], type=kind_name, text=raw["text"], spec=raw))
     if problems:
         raise FormDefinitionError(problems)
-    return FormDefinition(
+    form = FormDefinition(
         key=document["key"],
         version=document["version"],
         title=document["title"],
@@ -198,10 +330,104 @@ def parse_definition(document: Any, source: str = "<form>") -> FormDefinition:
         locale=document["locale"],
         questions=tuple(questions),
         document=document,
+        language=document["locale"],
+        intro=document.get("intro"),
+        thanks=document.get("thanks"),
+        follow_up_message=(document.get("follow_up") or {}).get("message"),
     )
+    problems = [f"{source}: {problem}" for problem in _check_form_rules(form)]
+    if problems:
+        raise FormDefinitionError(problems)
+    return form
 
 
-def load_forms(directory: str | Path) -> dict[str, FormDefinition]:
+def _check_media(raw: dict[str, Any], kind, pictures: Collection[str] | None, audio_files: Collection[str] | None) -> list[str]:
+    problems = []
+    names = [raw.get("image")] + [option.image for option in kind.options(raw)]
+    names += [card["image"] for card in raw.get("cards", [])]
+    if pictures is not None:
+        for picture in names:
+            # Faces are drawn by the page, not read from a file.
+            if picture and not picture.startswith("face-") and picture not in pictures:
+                problems.append(f"image {picture!r} is not a picture in static/pictures (there are: {', '.join(sorted(pictures))})")
+    if audio_files is not None and raw.get("audio") and raw["audio"] not in audio_files:
+        problems.append(f"audio {raw['audio']!r} is not a file under static/audio")
+    return problems
+
+
+def _check_form_rules(form: FormDefinition) -> list[str]:
+    """Rules across questions: pictorial formats, item limits, follow-up, translations."""
+    problems = []
+    if form.is_pictorial:
+        for question in form.questions:
+            name = f"question {question.key!r}"
+            if not question.kind.is_pictorial:
+                problems.append(f"{name}: a pictorial form cannot use {question.type} (its answers have no pictures); use faces, yes_no, choice with images, picture_sort or text")
+            elif not question.is_meta and not question.spec.get("image"):
+                problems.append(f"{name}: every question of a pictorial form needs an image")
+            missing = question.kind.missing_pictures(question.spec)
+            if question.kind.is_pictorial and missing:
+                problems.append(f"{name}: every answer of a pictorial form needs an image; these have none: {', '.join(missing)}")
+    limit = MAX_ITEMS.get(form.audience)
+    if limit is not None and len(form.items()) > limit:
+        problems.append(f"a {form.audience} form may have at most {limit} items (questions without meta); this one has {len(form.items())}")
+    follow_up = form.follow_up
+    if follow_up:
+        question = form.question(follow_up["question"])
+        if question is None:
+            problems.append(f"follow_up.question {follow_up['question']!r} is not a question of this form")
+        elif follow_up["when"] not in [option.value for option in question.options()]:
+            values = ", ".join(str(option.value) for option in question.options())
+            problems.append(f"follow_up.when {follow_up['when']!r} is not an answer of {question.key!r} ({values})")
+    for language, translation in form.document.get("translations", {}).items():
+        problems.extend(f"translations.{language}: {problem}" for problem in _check_translation(form, translation))
+    return problems
+
+
+def _check_translation(form: FormDefinition, translation: Mapping[str, Any]) -> list[str]:
+    problems = []
+    given = translation.get("questions", {})
+    for key in given:
+        if form.question(key) is None:
+            problems.append(f"questions.{key}: no such question in the form")
+    for key, words in given.items():
+        question = form.question(key)
+        if question is None:
+            continue
+        known = set(question.kind.translatable_options(question.spec))
+        for value in words.get("options", {}):
+            if str(value) not in known:
+                problems.append(f"questions.{key}.options.{value}: not an answer of this question")
+        cards = {card["value"] for card in question.spec.get("cards", [])}
+        for value in words.get("cards", {}):
+            if value not in cards:
+                problems.append(f"questions.{key}.cards.{value}: not a card of this question")
+    if not translation.get("complete"):
+        return problems
+    missing = [name for name in ("title", "intro", "thanks") if form.document.get(name) and name not in translation]
+    if form.follow_up and "follow_up_message" not in translation:
+        missing.append("follow_up_message")
+    for question in form.questions:
+        words = given.get(question.key, {})
+        prefix = f"questions.{question.key}"
+        missing += [f"{prefix}.{name}" for name in ("text", "hint", "say") if (name == "text" or name in question.spec) and name not in words]
+        labels = {str(value) for value in words.get("options", {})}
+        missing += [f"{prefix}.options.{value}" for value in question.kind.translatable_options(question.spec) if value not in labels]
+        if question.type == "picture_sort":
+            missing += [f"{prefix}.cards.{card['value']}" for card in question.spec["cards"] if card["value"] not in words.get("cards", {})]
+            if "columns" not in words:
+                missing.append(f"{prefix}.columns")
+    if missing:
+        problems.append(f"marked complete but these are not translated: {', '.join(missing)}")
+    return problems
+
+
+def load_forms(
+    directory: str | Path,
+    *,
+    pictures: Collection[str] | None = None,
+    audio_files: Collection[str] | None = None,
+) -> dict[str, FormDefinition]:
     """Every forms/*.yaml (measures.yaml aside), checked; all problems at once."""
     forms: dict[str, FormDefinition] = {}
     problems: list[str] = []
@@ -217,7 +443,7 @@ def load_forms(directory: str | Path) -> dict[str, FormDefinition]:
             problems.append(f"{source}: not valid YAML: {error}")
             continue
         try:
-            form = parse_definition(document, source)
+            form = parse_definition(document, source, pictures=pictures, audio_files=audio_files)
         except FormDefinitionError as error:
             problems.extend(error.problems)
             continue
@@ -274,6 +500,22 @@ def validate_answers(form: FormDefinition, answers: Any) -> tuple[dict[str, Any]
         except AnswerError as error:
             problems.append({"field": f"answers.{question.key}", "message": str(error)})
     return values, problems
+
+
+def _string_keys(value: Any) -> Any:
+    """YAML allows `1:` beside `not_sure:` as mapping keys; JSON (and sorting) wants strings."""
+    if isinstance(value, Mapping):
+        return {str(key): _string_keys(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_string_keys(item) for item in value]
+    return value
+
+
+def _schema_message(error) -> str:
+    message = f"{_where(error.absolute_path)}{error.message}"
+    if isinstance(error.instance, bool):
+        message += " (YAML reads unquoted yes, no, on and off as true or false: put them in quotes)"
+    return message
 
 
 def _where(path) -> str:

@@ -4,7 +4,9 @@ answer is stored for aggregation. Plain functions over plain data: no Flask."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from collections import Counter
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 
@@ -18,15 +20,42 @@ class Option:
     label: str
     # Excluded from a measure's denominator ("not sure", "prefer not to say").
     is_neutral: bool = False
+    # A picture name from static/pictures/, shown with the words.
+    image: str | None = None
 
 
 class QuestionType:
     name: ClassVar[str]
     # Extra properties this type allows in a form file, as JSON Schema.
     properties: ClassVar[dict[str, Any]] = {}
+    # Can every answer be shown as a picture (for pictorial forms)?
+    is_pictorial: ClassVar[bool] = True
+    # Properties a question of this type must give, beyond key, type and text.
+    required: ClassVar[tuple[str, ...]] = ()
 
     def options(self, question: dict[str, Any]) -> list[Option]:
+        """The answers, in order; labels translated when the question was localised."""
+        translated = question.get("option_labels") or {}
+        return [
+            replace(option, label=translated.get(str(option.value), option.label))
+            for option in self._options(question)
+        ]
+
+    def _options(self, question: dict[str, Any]) -> list[Option]:
         return []
+
+    def translatable_options(self, question: dict[str, Any]) -> list[str]:
+        """Answer values whose labels a complete translation must give."""
+        return [str(option.value) for option in self._options(question)]
+
+    def missing_pictures(self, question: dict[str, Any]) -> list[str]:
+        """Answers that would have no picture in a pictorial form."""
+        return [option.label for option in self._options(question) if option.image is None]
+
+    def summarise(self, question: dict[str, Any], values: list[Any]) -> list[tuple[str, int]]:
+        """How many gave each answer, in the form's order, by label."""
+        counts = Counter(str(value) for value in values if value is not None)
+        return [(option.label, counts.get(str(option.value), 0)) for option in self.options(question)]
 
     def check_definition(self, question: dict[str, Any]) -> list[str]:
         """Problems with the question's own definition, beyond the schema."""
@@ -82,10 +111,11 @@ class Faces(QuestionType):
     name = "faces"
     properties = {"faces": {"enum": [3, 5]}, "labels": {"type": "array", "items": {"type": "string"}}}
 
-    def options(self, question):
+    def _options(self, question):
         count = question.get("faces", 5)
         words = question.get("labels") or FACE_WORDS[count]
-        return [Option(index + 1, word) for index, word in enumerate(words[:count])]
+        # Faces are drawn by the page (templates/macros/faces.html).
+        return [Option(index + 1, word, image=f"face-{index + 1}-of-{count}") for index, word in enumerate(words[:count])]
 
     def check_definition(self, question):
         problems = super().check_definition(question)
@@ -99,13 +129,14 @@ class Scale(QuestionType):
     """A labelled 1-5 agree scale, with optional answers outside the scale."""
 
     name = "scale"
+    is_pictorial = False
     properties = {
         "labels": {"type": "array", "items": {"type": "string"}, "minItems": 5, "maxItems": 5},
         "not_sure": {"type": "boolean"},
         "prefer_not": {"type": "boolean"},
     }
 
-    def options(self, question):
+    def _options(self, question):
         words = question.get("labels") or AGREE_WORDS
         options = [Option(index + 1, word) for index, word in enumerate(words)]
         if question.get("not_sure", True):
@@ -118,8 +149,12 @@ class Scale(QuestionType):
 class YesNo(QuestionType):
     name = "yes_no"
 
-    def options(self, question):
-        return [Option("yes", "Yes"), Option("not_sure", "Not sure", is_neutral=True), Option("no", "No")]
+    def _options(self, question):
+        return [
+            Option("yes", "Yes", image="tick"),
+            Option("not_sure", "Not sure", is_neutral=True, image="question"),
+            Option("no", "No", image="cross"),
+        ]
 
 
 OPTION_LIST = {
@@ -133,6 +168,7 @@ OPTION_LIST = {
             "value": {"type": ["string", "integer"]},
             "label": {"type": "string", "minLength": 1},
             "neutral": {"type": "boolean"},
+            "image": {"type": "string", "pattern": "^[a-z0-9-]+$"},
         },
     },
 }
@@ -141,9 +177,13 @@ OPTION_LIST = {
 class Choice(QuestionType):
     name = "choice"
     properties = {"options": OPTION_LIST}
+    required = ("options",)
 
-    def options(self, question):
-        return [Option(item["value"], item["label"], item.get("neutral", False)) for item in question["options"]]
+    def _options(self, question):
+        return [
+            Option(item["value"], item["label"], item.get("neutral", False), item.get("image"))
+            for item in question["options"]
+        ]
 
     def check_definition(self, question):
         problems = super().check_definition(question)
@@ -181,9 +221,14 @@ class Multi(Choice):
     def label(self, question, value):
         return "; ".join(super(Multi, self).label(question, item) for item in value)
 
+    def summarise(self, question, values):
+        chosen = [item for value in values if value for item in value]
+        return super().summarise(question, chosen)
+
 
 class Text(QuestionType):
     name = "text"
+    is_pictorial = True  # the question's own picture is enough: the answer is words
     properties = {"max_length": {"type": "integer", "minimum": 1, "maximum": 10000}}
     DEFAULT_MAX_LENGTH = 2000
 
@@ -206,7 +251,96 @@ class Text(QuestionType):
         return value
 
 
-QUESTION_TYPES: dict[str, QuestionType] = {kind.name: kind() for kind in (Faces, Scale, YesNo, Choice, Multi, Text)}
+SORT_COLUMNS = [("good", "Good"), ("not_sure", "Not sure"), ("not_good", "Not good")]
+
+
+class PictureSort(QuestionType):
+    """Topic cards sorted under good / not sure / not good (after the Talking
+    Mats idea). The answer maps each placed card to its column; cards left
+    unplaced are simply not answered."""
+
+    name = "picture_sort"
+    required = ("cards",)
+    properties = {
+        "cards": {
+            "type": "array",
+            "minItems": 2,
+            "maxItems": 8,
+            "items": {
+                "type": "object",
+                "required": ["value", "label", "image"],
+                "additionalProperties": False,
+                "properties": {
+                    "value": {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"},
+                    "label": {"type": "string", "minLength": 1},
+                    "image": {"type": "string", "pattern": "^[a-z0-9-]+$"},
+                },
+            },
+        },
+        "columns": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 3, "maxItems": 3},
+    }
+
+    def _options(self, question):
+        words = question.get("columns") or [label for _, label in SORT_COLUMNS]
+        return [Option(value, word, image=f"face-{3 - index}-of-3") for index, ((value, _), word) in enumerate(zip(SORT_COLUMNS, words))]
+
+    def translatable_options(self, question):
+        return []  # the columns are translated as a list
+
+    def cards(self, question: dict[str, Any]) -> list[Option]:
+        translated = question.get("card_labels") or {}
+        return [Option(card["value"], translated.get(card["value"], card["label"]), image=card["image"]) for card in question["cards"]]
+
+    def check_definition(self, question):
+        problems = []
+        if question.get("measure", {}).get("positive"):
+            problems.append("a picture_sort question cannot have measure.positive (it describes, it does not score)")
+        values = [card["value"] for card in question["cards"]]
+        duplicates = sorted({value for value in values if values.count(value) > 1})
+        if duplicates:
+            problems.append(f"cards repeat the value(s) {', '.join(duplicates)}")
+        return problems
+
+    def coerce(self, question, raw):
+        if not isinstance(raw, dict):
+            raise AnswerError("must map each card to good, not_sure or not_good")
+        cards = [card["value"] for card in question["cards"]]
+        columns = {value for value, _ in SORT_COLUMNS}
+        for card, column in raw.items():
+            if card not in cards:
+                raise AnswerError(f"{card!r} is not one of the cards ({', '.join(cards)})")
+            if not isinstance(column, str) or column not in columns:
+                raise AnswerError(f"card {card!r} is placed under {column!r}; the places are good, not_sure, not_good")
+        # In the form's card order, so equal answers compare equal.
+        return {card: raw[card] for card in cards if card in raw}
+
+    def is_positive(self, question, value):
+        return None
+
+    def number(self, value):
+        return None
+
+    def text(self, value):
+        return json.dumps(value, separators=(",", ":"))
+
+    def label(self, question, value):
+        columns = {option.value: option.label for option in self.options(question)}
+        cards = {card.value: card.label for card in self.cards(question)}
+        return "; ".join(f"{cards[card]}: {columns[column]}" for card, column in value.items())
+
+    def summarise(self, question, values):
+        """For each card, how many placed it under each column."""
+        columns = self.options(question)
+        summary = []
+        for card in self.cards(question):
+            placed = Counter(value.get(card.value) for value in values if value)
+            summary.extend((f"{card.label}: {column.label}", placed.get(column.value, 0)) for column in columns)
+        return summary
+
+
+QUESTION_TYPES: dict[str, QuestionType] = {
+    kind.name: kind() for kind in (Faces, Scale, YesNo, Choice, Multi, Text, PictureSort)
+}
 
 
 def question_type(name: str) -> QuestionType:

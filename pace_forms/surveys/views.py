@@ -15,19 +15,63 @@ from werkzeug.datastructures import MultiDict
 from pace_forms.database import begin_writing
 from pace_forms.extensions import db
 from pace_forms.invitations.services import find_invitation
-from pace_forms.models import utc_now
+from pace_forms.models import FollowUp, utc_now
 from pace_forms.surveys.catalogue import current_forms
 from pace_forms.surveys.definitions import FormDefinition, validate_answers
+from pace_forms.surveys.interface import interface_strings, language_name
 from pace_forms.sync.ingest import CREATED, DUPLICATE, record_responses
 
 bp = Blueprint("surveys", __name__)
 
 FIELD_PREFIX = "answer-"
+DEFAULT_LANGUAGE = "en-GB"
+# The interface strings the page's scripts need (status line, progress, warnings).
+JS_STRING_KEYS = (
+    "question_n_of_total",
+    "waiting_one",
+    "waiting_many",
+    "not_sent_yet",
+    "last_sent",
+    "today_at",
+    "day_at",
+    "no_storage",
+    "leave_warning",
+)
+
+
+def page_words(language: str) -> dict[str, Any]:
+    """What base.html needs: the language, its interface strings, and the
+    subset handed to the page's scripts."""
+    strings = interface_strings(language)
+    return {"page_lang": language, "t": strings, "js_strings": {key: strings[key] for key in JS_STRING_KEYS}}
+
+
+@bp.app_context_processor
+def default_page_words() -> dict[str, Any]:
+    return page_words(DEFAULT_LANGUAGE)
 
 
 @bp.get("/")
 def home():
     return render_template("surveys/home.html")
+
+
+def choose_language(form: FormDefinition) -> str:
+    """The language asked for (?lang= or the posted field), if the form has it."""
+    asked = request.values.get("lang")
+    return asked if asked in form.languages else form.locale
+
+
+def language_links(form: FormDefinition, token: str, current: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "code": code,
+            "name": language_name(code),
+            "href": url_for("surveys.take", token=token, lang=None if code == form.locale else code),
+            "is_current": code == current,
+        }
+        for code in form.languages
+    ]
 
 
 @bp.route("/s/<token>", methods=["GET", "POST"])
@@ -40,12 +84,24 @@ def take(token: str):
         return render_template("surveys/link_problem.html", reason="unknown"), 404
     if invitation.is_expired(utc_now()):
         return render_template("surveys/link_problem.html", reason="expired", expires_at=invitation.expires_at), 410
-    form = current_forms().get(invitation.form_key)
-    if form is None:
+    source_form = current_forms().get(invitation.form_key)
+    if source_form is None:
         current_app.logger.error("invitation %s names unknown form %r", invitation.id, invitation.form_key)
         abort(404)
+    language = choose_language(source_form)
+    form = source_form.localised(language)
+    words = page_words(language)
     if invitation.used_at is not None:
-        return render_template("surveys/thanks.html", form=form, just_sent=request.args.get("sent") == "1")
+        follow_up = db.session.execute(
+            db.select(FollowUp.id).where(FollowUp.response_id == invitation.used_by_response_id)
+        ).first()
+        return render_template(
+            "surveys/thanks.html",
+            form=form,
+            just_sent=request.args.get("sent") == "1",
+            has_follow_up=follow_up is not None,
+            **words,
+        )
 
     response_id = str(uuid.uuid4())
     errors: dict[str, str] = {}
@@ -61,13 +117,13 @@ def take(token: str):
                 "form_version": form.version,
                 "invitation": token,
                 "submitted_at": utc_now().isoformat(),
-                "locale": form.locale,
+                "locale": language,
                 "answers": given,
             }
             result = record_responses([item])[0]
             db.session.commit()
             if result.status in (CREATED, DUPLICATE):
-                return redirect(url_for("surveys.take", token=token, sent=1), code=303)
+                return redirect(url_for("surveys.take", token=token, sent=1, lang=request.form.get("lang")), code=303)
             problems = result.errors
         errors = {problem["field"].removeprefix("answers."): problem["message"] for problem in problems}
     status = 422 if errors else 200
@@ -80,6 +136,8 @@ def take(token: str):
             errors=errors,
             given=given,
             field_prefix=FIELD_PREFIX,
+            languages=language_links(source_form, token, language),
+            **words,
         ),
         status,
     )
@@ -94,6 +152,10 @@ def collect_answers(form: FormDefinition, fields: MultiDict) -> dict[str, Any]:
             chosen = fields.getlist(name)
             if chosen:
                 answers[question.key] = chosen
+        elif question.type == "picture_sort":
+            placed = {card.value: fields[f"{name}.{card.value}"] for card in question.cards() if fields.get(f"{name}.{card.value}")}
+            if placed:
+                answers[question.key] = placed
         elif fields.get(name, "").strip():
             answers[question.key] = fields[name]
     return answers

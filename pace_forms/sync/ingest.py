@@ -22,8 +22,8 @@ from pace_forms.database import begin_writing
 from pace_forms.extensions import db
 from pace_forms.invitations.services import find_invitation
 from pace_forms.invitations.tokens import hash_token
-from pace_forms.models import Answer, Invitation, Response, ResponseConflict, utc_now
-from pace_forms.surveys.catalogue import definition_of, find_form_version
+from pace_forms.models import Answer, FollowUp, Invitation, Response, ResponseConflict, utc_now
+from pace_forms.surveys.catalogue import current_forms, definition_of, find_form_version
 from pace_forms.surveys.definitions import validate_answers
 
 CREATED, DUPLICATE, CONFLICT, QUARANTINED, REJECTED = "created", "duplicate", "conflict", "quarantined", "rejected"
@@ -95,12 +95,34 @@ def _record_item(item: Any, now: datetime) -> ItemResult:
         if stored is None:
             raise
         return _answer_resend(stored, item, digest)
+    _raise_follow_ups(response, item)
     if response.status == "accepted":
         invitation.used_at = now
         invitation.used_by_response_id = response_id
         db.session.flush()
         return ItemResult(response_id, CREATED)
     return ItemResult(response_id, QUARANTINED, problems)
+
+
+def _raise_follow_ups(response: Response, item: dict[str, Any]) -> None:
+    """A child who asked for someone to get in touch is followed up even when
+    the response itself is quarantined (an expired link, say): safety first."""
+    form = definition_of(response.form_version) if response.form_version else current_forms().get(response.form_key)
+    follow_up = form.follow_up if form else None
+    answers = item.get("answers")
+    if not follow_up or not isinstance(answers, dict):
+        return
+    if str(answers.get(follow_up["question"])) == str(follow_up["when"]):
+        db.session.add(
+            FollowUp(
+                response_id=response.id,
+                area_id=response.area_id,
+                review_id=response.review_id,
+                reason="asked_for_contact",
+                created_at=response.received_at,
+            )
+        )
+        db.session.flush()
 
 
 def _authorise(item: dict[str, Any]) -> tuple[Invitation | None, dict[str, str]]:
@@ -175,6 +197,7 @@ def _build_response(response_id: str, item: dict[str, Any], invitation: Invitati
         review_id=review.id,
         invitation_id=invitation.id,
         audience=invitation.audience,
+        mode="link",
         locale=locale,
         submitted_at=submitted_at,
         received_at=now,

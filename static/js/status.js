@@ -1,21 +1,25 @@
 // Says, in words, what is waiting on this device and when answers were last sent.
 import { lastSentAt, pending } from "./outbox.js";
+import { fill, strings } from "./strings.js";
 
-function timeWords(iso) {
+function timeWords(iso, words) {
   const when = new Date(iso);
-  const today = new Date().toDateString() === when.toDateString();
-  const time = when.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-  return today ? `today at ${time}` : `${when.toLocaleDateString([], { day: "numeric", month: "long" })} at ${time}`;
+  const lang = document.documentElement.lang || undefined;
+  const time = when.toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit" });
+  if (new Date().toDateString() === when.toDateString()) return fill(words.today_at, { time });
+  const day = when.toLocaleDateString(lang, { day: "numeric", month: "long" });
+  return fill(words.day_at, { day, time });
 }
 
 export async function describeOutbox() {
+  const words = strings();
   const [records, sentAt] = await Promise.all([pending(), lastSentAt()]);
   const parts = [];
-  if (records.length === 1) parts.push("1 set of answers is waiting on this device to be sent.");
-  else if (records.length > 1) parts.push(`${records.length} sets of answers are waiting on this device to be sent.`);
+  if (records.length === 1) parts.push(words.waiting_one);
+  else if (records.length > 1) parts.push(fill(words.waiting_many, { n: records.length }));
   const problems = records.filter((record) => record.problem);
-  if (problems.length) parts.push(`Some could not be sent yet: ${problems[0].problem}.`);
-  if (sentAt) parts.push(`Answers were last sent ${timeWords(sentAt)}.`);
+  if (problems.length) parts.push(fill(words.not_sent_yet, { reason: problems[0].problem }));
+  if (sentAt) parts.push(fill(words.last_sent, { when: timeWords(sentAt, words) }));
   return { text: parts.join(" "), waiting: records.length };
 }
 
@@ -27,7 +31,7 @@ export async function showOutboxStatus(element = document.getElementById("outbox
     element.dataset.waiting = String(waiting);
     return waiting;
   } catch {
-    element.textContent = "This browser cannot keep answers while offline, so please send them while you have signal.";
+    element.textContent = strings().no_storage;
     return null;
   }
 }

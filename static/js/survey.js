@@ -1,8 +1,12 @@
-// The survey page with JavaScript: one question a screen, a progress bar, and
-// answers saved to this device's outbox first, then sent when there is signal.
-// Without JavaScript the same page is a plain form that posts to the server.
-import { enqueue, pending } from "./outbox.js";
+// The survey page with JavaScript: one question a screen, a progress bar,
+// read-aloud, picture sort, and answers saved to this device's outbox first,
+// then sent when there is signal. Without JavaScript the same page is a plain
+// form that posts to the server.
+import { CHANNEL, enqueue, pending } from "./outbox.js";
 import { syncNow } from "./app.js";
+import { setUpPictureSort } from "./picture-sort.js";
+import { setUpReadAloud } from "./read-aloud.js";
+import { fill } from "./strings.js";
 
 const form = document.getElementById("survey");
 
@@ -10,13 +14,21 @@ function valueOf(text) {
   return /^\d+$/.test(text) ? Number(text) : text;
 }
 
-function answerOf(fieldset) {
+export function answerOf(fieldset) {
   const type = fieldset.dataset.type;
   if (type === "text") {
     const text = fieldset.querySelector("textarea").value.trim();
     return text || undefined;
   }
-  const chosen = [...fieldset.querySelectorAll("input:checked")].map((input) => valueOf(input.value));
+  if (type === "picture_sort") {
+    const placed = {};
+    fieldset.querySelectorAll("[data-sort-card]").forEach((card) => {
+      const chosen = card.querySelector("input:checked");
+      if (chosen) placed[card.dataset.sortCard] = chosen.value;
+    });
+    return Object.keys(placed).length ? placed : undefined;
+  }
+  const chosen = [...fieldset.querySelectorAll(":scope > .options input:checked")].map((input) => valueOf(input.value));
   if (type === "multi") return chosen.length ? chosen : undefined;
   return chosen[0];
 }
@@ -39,6 +51,14 @@ function isShown(fieldset, answers) {
   return (condition.in || []).includes(given);
 }
 
+function clearAnswer(fieldset) {
+  fieldset.querySelectorAll("input:checked").forEach((input) => {
+    input.checked = false;
+    input.dispatchEvent(new Event("change", { bubbles: true }));
+  });
+  fieldset.querySelectorAll("textarea").forEach((area) => (area.value = ""));
+}
+
 function showOnly(element, ...others) {
   element.hidden = false;
   others.forEach((other) => (other.hidden = true));
@@ -58,43 +78,6 @@ function newId() {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-function stepThrough(fieldsets) {
-  const progress = form.querySelector(".progress");
-  const progressText = document.getElementById("progress-text");
-  const fill = form.querySelector(".progress-fill");
-  const submit = document.getElementById("submit");
-  let current = 0;
-
-  const visible = () => fieldsets.filter((fieldset) => isShown(fieldset, collectAnswers(fieldsets)));
-
-  function show(index, { moveFocus }) {
-    const steps = visible();
-    current = Math.max(0, Math.min(index, steps.length - 1));
-    fieldsets.forEach((fieldset) => (fieldset.hidden = fieldset !== steps[current]));
-    const step = steps[current];
-    step.querySelector(".question-number").textContent = `Question ${current + 1} of ${steps.length}`;
-    progressText.textContent = `Question ${current + 1} of ${steps.length}`;
-    fill.style.width = `${((current + 1) / steps.length) * 100}%`;
-    back.hidden = current === 0;
-    next.hidden = current === steps.length - 1;
-    submit.hidden = current !== steps.length - 1;
-    if (moveFocus) step.focus();
-  }
-
-  const nav = document.createElement("div");
-  nav.className = "actions step-actions";
-  const back = button("Back", "button button-secondary");
-  const next = button("Next", "button button-primary");
-  nav.append(back, next);
-  submit.parentElement.prepend(nav);
-  back.addEventListener("click", () => show(current - 1, { moveFocus: true }));
-  next.addEventListener("click", () => show(current + 1, { moveFocus: true }));
-  fieldsets.forEach((fieldset) => fieldset.setAttribute("tabindex", "-1"));
-  progress.hidden = false;
-  form.classList.add("is-stepped");
-  show(0, { moveFocus: false });
-}
-
 function button(text, className) {
   const element = document.createElement("button");
   element.type = "button";
@@ -103,11 +86,90 @@ function button(text, className) {
   return element;
 }
 
+function stepThrough(fieldsets, { onShow }) {
+  const progress = form.querySelector(".progress");
+  const progressText = document.getElementById("progress-text");
+  const fill_ = form.querySelector(".progress-fill");
+  const submit = document.getElementById("submit");
+  const template = form.dataset.questionNOfTotal;
+  let current = 0;
+
+  const visible = () => fieldsets.filter((fieldset) => isShown(fieldset, collectAnswers(fieldsets)));
+
+  function show(index, { moveFocus }) {
+    const steps = visible();
+    current = Math.max(0, Math.min(index, steps.length - 1));
+    fieldsets.forEach((fieldset) => {
+      fieldset.hidden = fieldset !== steps[current];
+      // Answers to questions that no longer apply are not sent.
+      if (!steps.includes(fieldset)) clearAnswer(fieldset);
+    });
+    const step = steps[current];
+    const words = fill(template, { n: current + 1, total: steps.length });
+    step.querySelector(".question-number").textContent = words;
+    progressText.textContent = words;
+    fill_.style.width = `${((current + 1) / steps.length) * 100}%`;
+    back.hidden = current === 0;
+    next.hidden = current === steps.length - 1;
+    submit.hidden = current !== steps.length - 1;
+    if (moveFocus) step.focus();
+    onShow(step);
+  }
+
+  const nav = document.createElement("div");
+  nav.className = "actions step-actions";
+  const back = button(document.querySelector("[data-back-label]")?.dataset.backLabel || "Back", "button button-secondary");
+  const next = button(document.querySelector("[data-next-label]")?.dataset.nextLabel || "Next", "button button-primary");
+  nav.append(back, next);
+  submit.parentElement.prepend(nav);
+  back.addEventListener("click", () => show(current - 1, { moveFocus: true }));
+  next.addEventListener("click", () => show(current + 1, { moveFocus: true }));
+  fieldsets.forEach((fieldset) => {
+    fieldset.setAttribute("tabindex", "-1");
+    fieldset.querySelector("[data-skip]")?.addEventListener("click", () => {
+      clearAnswer(fieldset);
+      if (current === visible().length - 1) submit.focus();
+      else show(current + 1, { moveFocus: true });
+    });
+  });
+  progress.hidden = false;
+  form.classList.add("is-stepped");
+  show(0, { moveFocus: false });
+}
+
+function followUpWanted(answers) {
+  const notice = document.getElementById("follow-up-notice");
+  if (!notice) return false;
+  return String(answers[notice.dataset.question]) === notice.dataset.when;
+}
+
+function watchFollowUp(fieldsets) {
+  const notice = document.getElementById("follow-up-notice");
+  if (!notice) return;
+  const fieldset = fieldsets.find((each) => each.dataset.key === notice.dataset.question);
+  const inline = fieldset?.querySelector("[data-follow-up-inline]");
+  if (!inline) return;
+  fieldset.addEventListener("change", () => {
+    inline.hidden = String(answerOf(fieldset)) !== notice.dataset.when;
+  });
+}
+
 async function start() {
   if (!form) return;
   const queuedNotice = document.getElementById("queued-notice");
   const sentNotice = document.getElementById("sent-notice");
+  const followUpNotice = document.getElementById("follow-up-notice");
   const fieldsets = [...form.querySelectorAll("fieldset.question")];
+
+  setUpPictureSort(form);
+  const readAloud = setUpReadAloud(document);
+  const readEach = document.getElementById("read-each-aloud");
+  if (readEach && readEach.dataset.defaultOn !== undefined) readEach.checked = true;
+  readAloud.then((reader) => {
+    // With neither a voice nor recordings, the switch could do nothing.
+    if (readEach && reader && !reader.voice && !reader.hasRecordings) readEach.closest("p").hidden = true;
+  });
+  watchFollowUp(fieldsets);
 
   try {
     if (await isAlreadyQueued()) {
@@ -118,10 +180,19 @@ async function start() {
     // No IndexedDB here (some private modes): the plain form post still works.
     return;
   }
-  stepThrough(fieldsets);
+  let firstStep = true;
+  stepThrough(fieldsets, {
+    onShow: async (step) => {
+      // Reading the first question aloud unasked could startle: wait for a move.
+      const reader = await readAloud;
+      if (readEach && readEach.checked && !firstStep && reader) reader.readQuestion(step);
+      firstStep = false;
+    },
+  });
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    const answers = collectAnswers(fieldsets);
     const item = {
       id: newId(),
       form: form.dataset.form,
@@ -129,7 +200,7 @@ async function start() {
       invitation: form.dataset.invitation,
       submitted_at: new Date().toISOString(),
       locale: form.dataset.locale,
-      answers: collectAnswers(fieldsets),
+      answers,
     };
     try {
       await enqueue(item);
@@ -138,13 +209,19 @@ async function start() {
       return;
     }
     showOnly(queuedNotice, form);
+    if (followUpNotice && followUpWanted(answers)) followUpNotice.hidden = false;
     queuedNotice.focus();
-    await syncNow();
-    const stillWaiting = (await pending()).some((record) => record.id === item.id);
-    if (!stillWaiting) {
+    const showWhenSent = async () => {
+      const stillWaiting = (await pending()).some((record) => record.id === item.id);
+      if (stillWaiting || !sentNotice.hidden) return;
       showOnly(sentNotice, queuedNotice);
+      followUpNotice?.querySelector("[data-follow-up-pending]")?.setAttribute("hidden", "");
       sentNotice.focus();
-    }
+    };
+    // Sent now, or later (back online, the timer, another tab): say so then.
+    if (typeof BroadcastChannel === "function") new BroadcastChannel(CHANNEL).addEventListener("message", showWhenSent);
+    await syncNow();
+    await showWhenSent();
   });
 }
 

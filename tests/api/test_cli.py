@@ -11,6 +11,11 @@ from datetime import date, datetime, timezone
 import pytest
 
 from pace_forms.cli import cli
+from pace_forms.config import PROJECT_ROOT
+from pace_forms.surveys.definitions import load_forms
+from tests.conftest import PARENT_FORM_VERSION
+
+PARENT_FORM = load_forms(PROJECT_ROOT / "forms")["parent-review"]
 
 INVITE = ["invite", "--area", "X", "--child", "C1", "--review-date", "2026-11-01", "--audience", "parent"]
 
@@ -87,11 +92,11 @@ def test_a_bad_review_date_says_the_form_it_needs(pace_forms, invitation_rows, d
     assert invitation_rows() == []
 
 
-def test_an_audience_without_a_form_is_refused_naming_the_forms(pace_forms, invitation_rows):
-    result = pace_forms("invite", "--area", "X", "--child", "C1", "--review-date", "2026-11-01", "--audience", "carer")
+def test_an_unknown_form_is_refused_naming_the_forms(pace_forms, invitation_rows):
+    result = pace_forms("invite", "--area", "X", "--child", "C1", "--review-date", "2026-11-01", "--audience", "parent", "--form", "parent-survey")
 
     assert result.exit_code != 0
-    assert "no form 'carer-review'" in result.output
+    assert "no form 'parent-survey'" in result.output
     assert "parent-review" in result.output
     assert invitation_rows() == []
 
@@ -100,7 +105,7 @@ def test_check_forms_lists_parent_review(pace_forms):
     result = pace_forms("check-forms")
 
     assert result.exit_code == 0, result.output
-    assert "parent-review version 1: 6 questions" in result.output
+    assert f"parent-review version {PARENT_FORM.version}: {len(PARENT_FORM.questions)} questions" in result.output
     assert "form(s) valid" in result.output
 
 
@@ -130,7 +135,8 @@ def test_export_has_fixed_columns_then_one_per_question(pace_forms, send, make_i
 
     header, _ = export(pace_forms)
 
-    assert header[: len(header) - 6] == [
+    question_keys = [question.key for question in PARENT_FORM.questions]
+    assert header[: len(header) - len(question_keys)] == [
         "id",
         "form",
         "form_version",
@@ -141,7 +147,8 @@ def test_export_has_fixed_columns_then_one_per_question(pace_forms, send, make_i
         "submitted_at",
         "received_at",
     ]
-    assert header[-6:] == ["understood_plan", "listened_to", "had_say", "knows_next", "overall", "comment"]
+    # One column per question of the form, in the form's order.
+    assert header[-len(question_keys) :] == question_keys
 
 
 def test_export_has_one_row_per_accepted_response_of_the_area_only(pace_forms, send, make_invitation, make_item):
@@ -157,7 +164,7 @@ def test_export_has_one_row_per_accepted_response_of_the_area_only(pace_forms, s
 
     assert sorted(row["id"] for row in rows) == sorted(item["id"] for item in accepted)
     row = rows[0]
-    assert (row["form"], row["form_version"], row["audience"], row["review_date"]) == ("parent-review", "1", "parent", "2026-11-02")
+    assert (row["form"], row["form_version"], row["audience"], row["review_date"]) == ("parent-review", str(PARENT_FORM_VERSION), "parent", "2026-11-02")
     assert row["submitted_at"].startswith("2026-11-03T18:45:00")
     assert row["received_at"]
     assert (row["understood_plan"], row["knows_next"], row["overall"]) == ("4", "not_sure", "4")

@@ -14,7 +14,10 @@ from pace_forms import create_app
 from pace_forms.config import PROJECT_ROOT
 from pace_forms.extensions import db
 from pace_forms.surveys import catalogue
-from pace_forms.surveys.definitions import FormDefinitionError
+from pace_forms.surveys.definitions import FormDefinitionError, load_forms
+from tests.conftest import PARENT_FORM_VERSION
+
+PARENT_FORM = load_forms(PROJECT_ROOT / "forms")["parent-review"]
 
 
 def test_forms_list_names_parent_review_with_version_and_content_hash(client):
@@ -23,8 +26,8 @@ def test_forms_list_names_parent_review_with_version_and_content_hash(client):
     assert reply.status_code == 200
     forms = {form["key"]: form for form in reply.json["forms"]}
     parent = forms["parent-review"]
-    assert parent["version"] == 1
-    assert parent["title"] == "Your say about the review"
+    assert parent["version"] == PARENT_FORM_VERSION
+    assert parent["title"] == PARENT_FORM.title == "Your say about the review"
     assert parent["audience"] == "parent"
     assert len(parent["content_hash"]) == 64
     assert parent["url"] == "/api/v1/forms/parent-review"
@@ -35,9 +38,10 @@ def test_a_form_lists_every_question_with_its_answer_values(client):
 
     assert reply.status_code == 200
     form = reply.json
-    assert (form["key"], form["version"]) == ("parent-review", 1)
+    assert (form["key"], form["version"]) == ("parent-review", PARENT_FORM_VERSION)
     questions = {question["key"]: question for question in form["questions"]}
-    assert list(questions) == ["understood_plan", "listened_to", "had_say", "knows_next", "overall", "comment"]
+    assert list(questions) == [question.key for question in PARENT_FORM.questions]
+    assert [question["text"] for question in form["questions"]] == [question.text for question in PARENT_FORM.questions]
     assert questions["overall"]["text"] == "How do you feel about the review overall?"
     assert [option["value"] for option in questions["overall"]["options"]] == [1, 2, 3, 4, 5]
     assert [option["value"] for option in questions["understood_plan"]["options"]] == [1, 2, 3, 4, 5, "not_sure", "prefer_not"]
@@ -56,7 +60,7 @@ def test_the_listed_content_hash_is_the_forms(client):
 def test_a_named_version_is_served(client):
     current = client.get("/api/v1/forms/parent-review").json
 
-    reply = client.get("/api/v1/forms/parent-review?version=1")
+    reply = client.get(f"/api/v1/forms/parent-review?version={PARENT_FORM_VERSION}")
 
     assert reply.status_code == 200
     assert reply.json == current
@@ -111,44 +115,62 @@ def test_openapi_document_is_valid_and_documents_responses(client):
 
 # A new version of a form, published while devices still hold the old one.
 
+NEW_VERSION = PARENT_FORM_VERSION + 1
+
 
 @pytest.fixture
-def forms_v2(tmp_path) -> Path:
-    """A forms directory where parent-review is at version 2, with a new question."""
+def forms_with_a_newer_parent_review(tmp_path) -> Path:
+    """A forms directory where parent-review is one version newer than the
+    repository's (which the `app` fixture has already published), with a new
+    question: the repository's version is now the older one."""
     directory = tmp_path / "forms"
     shutil.copytree(PROJECT_ROOT / "forms", directory)
     path = directory / "parent-review.yaml"
     document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    document["version"] = 2
+    assert "felt_safe" not in [question["key"] for question in document["questions"]]
+    document["version"] = NEW_VERSION
     document["questions"].append({"key": "felt_safe", "type": "yes_no", "text": "Did you feel safe?"})
-    path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    # A translation that claims to be complete must cover the new question too.
+    for translation in document.get("translations", {}).values():
+        if translation.get("complete"):
+            translation.setdefault("questions", {})["felt_safe"] = {
+                "text": "Czy spotkanie było dla Ciebie bezpieczne?",
+                "options": {"yes": "Tak", "not_sure": "Trudno powiedzieć", "no": "Nie"},
+            }
+    path.write_text(yaml.safe_dump(document, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return directory
 
 
 @pytest.fixture
-def app_v2(app, forms_v2):
-    """The same database, served by an app whose forms are at version 2."""
-    new = create_app({**{key: app.config[key] for key in ("TESTING", "DATABASE_URL", "SECRET_KEY")}, "FORMS_DIR": str(forms_v2)})
+def app_with_newer_form(app, forms_with_a_newer_parent_review):
+    """The same database (holding the repository's version), served by an app
+    whose forms are one version newer."""
+    new = create_app(
+        {
+            **{key: app.config[key] for key in ("TESTING", "DATABASE_URL", "SECRET_KEY")},
+            "FORMS_DIR": str(forms_with_a_newer_parent_review),
+        }
+    )
     yield new
     with new.app_context():
         db.session.remove()
         db.engine.dispose()
 
 
-def test_old_versions_stay_served_and_accepted_after_a_new_version(app_v2, make_invitation, make_item):
-    client = app_v2.test_client()
+def test_old_versions_stay_served_and_accepted_after_a_new_version(app_with_newer_form, make_invitation, make_item):
+    client = app_with_newer_form.test_client()
 
     current = client.get("/api/v1/forms/parent-review").json
-    old = client.get("/api/v1/forms/parent-review?version=1").json
-    assert (current["version"], old["version"]) == (2, 1)
+    old = client.get(f"/api/v1/forms/parent-review?version={PARENT_FORM_VERSION}").json
+    assert (current["version"], old["version"]) == (NEW_VERSION, PARENT_FORM_VERSION)
     assert "felt_safe" in [question["key"] for question in current["questions"]]
     assert "felt_safe" not in [question["key"] for question in old["questions"]]
 
-    # A phone filled version 1 offline and sends it after version 2 went live.
-    filled_offline = make_item(make_invitation(child="C-1"))
-    filled_on_v2 = make_item(make_invitation(child="C-2"), form_version=2, answers={"overall": 5, "felt_safe": "yes"})
-    v1_with_new_question = make_item(make_invitation(child="C-3"), answers={"felt_safe": "yes"})
-    reply = client.post("/api/v1/responses", json={"responses": [filled_offline, filled_on_v2, v1_with_new_question]})
+    # A phone filled the older version offline and sends it after the new one went live.
+    filled_offline = make_item(make_invitation(child="C-1"), form_version=PARENT_FORM_VERSION)
+    filled_on_new = make_item(make_invitation(child="C-2"), form_version=NEW_VERSION, answers={"overall": 5, "felt_safe": "yes"})
+    old_with_new_question = make_item(make_invitation(child="C-3"), form_version=PARENT_FORM_VERSION, answers={"felt_safe": "yes"})
+    reply = client.post("/api/v1/responses", json={"responses": [filled_offline, filled_on_new, old_with_new_question]})
 
     assert [result["status"] for result in reply.json["results"]] == ["created", "created", "quarantined"]
     assert reply.json["results"][2]["errors"][0]["field"] == "answers.felt_safe"
@@ -169,4 +191,4 @@ def test_a_changed_form_with_the_same_version_stops_start_up(app, tmp_path):
 
     message = str(caught.value)
     assert "forms/parent-review.yaml" in message
-    assert "set version: 2" in message
+    assert f"set version: {PARENT_FORM_VERSION + 1}" in message

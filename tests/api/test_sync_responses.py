@@ -9,6 +9,8 @@ from datetime import date, datetime, timezone
 
 import pytest
 
+from tests.conftest import PARENT_FORM_VERSION
+
 RESPONSES_URL = "/api/v1/responses"
 LONG_AGO = datetime(2024, 1, 10, 9, 0, tzinfo=timezone.utc)
 
@@ -42,7 +44,7 @@ def test_a_new_response_is_created_with_one_answer_row_per_question(post_batch, 
         item["id"],
         "accepted",
         "parent-review",
-        1,
+        PARENT_FORM_VERSION,
         "parent",
     )
     assert response.answers == {

@@ -167,3 +167,44 @@ def wait_until(condition, timeout: float = 20.0, interval: float = 0.2):
             return value
         time.sleep(interval)
     raise AssertionError(f"condition not met within {timeout} s")
+
+
+@pytest.fixture
+def survey_path_for(server_app):
+    """survey_path_for(form_key) -> the /s/<token> path of a new link for that form."""
+    from datetime import date
+
+    from pace_forms.invitations.services import (
+        create_invitation,
+        find_or_create_area,
+        find_or_create_child,
+        find_or_create_review,
+    )
+    from pace_forms.surveys.catalogue import current_forms
+
+    def make(form_key: str) -> str:
+        with server_app.app_context():
+            form = current_forms()[form_key]
+            area = find_or_create_area("BRW", "Browser Council")
+            child = find_or_create_child(area, f"B-{form_key}", "8-11")
+            review = find_or_create_review(child, date(2026, 11, 20), "later")
+            new = create_invitation(review, form.audience, form.key, valid_days=28)
+            db.session.commit()
+            db.session.remove()
+            return f"/s/{new.token}"
+
+    return make
+
+
+@pytest.fixture
+def stored_follow_ups(server_app):
+    from pace_forms.models import FollowUp
+
+    def read() -> list:
+        with server_app.app_context():
+            rows = db.session.execute(db.select(FollowUp)).scalars().all()
+            db.session.expunge_all()
+            db.session.remove()
+            return rows
+
+    return read

@@ -26,6 +26,7 @@ EXPECTED_ANSWERS = {
     "knows_next": "not_sure",
     "overall": 4.0,
     "comment": "Nobody told me the date of the next meeting.",
+    "helped_by": "advocate",
 }
 
 
@@ -51,11 +52,11 @@ def choose(page, question_key: str, label: str) -> None:
 
 def answer_every_question_one_screen_at_a_time(page) -> None:
     progress = page.locator("#progress-text")
-    expect(progress).to_have_text("Question 1 of 6")
+    expect(progress).to_have_text("Question 1 of 7")
     next_button = page.get_by_role("button", name="Next")
     choose(page, "understood_plan", "Agree")
     next_button.click()
-    expect(progress).to_have_text("Question 2 of 6")
+    expect(progress).to_have_text("Question 2 of 7")
     expect(page.locator("#q-understood_plan")).to_be_hidden()
     expect(page.locator("fieldset.question:visible")).to_have_count(1)
     choose(page, "listened_to", "Strongly agree")
@@ -66,8 +67,10 @@ def answer_every_question_one_screen_at_a_time(page) -> None:
     next_button.click()
     page.get_by_role("radio", name="Happy", exact=True).check()
     next_button.click()
-    expect(progress).to_have_text("Question 6 of 6")
+    expect(progress).to_have_text("Question 6 of 7")
     page.locator("#input-comment").fill(EXPECTED_ANSWERS["comment"])
+    next_button.click()
+    choose(page, "helped_by", "Yes, an advocate")
 
 
 def test_answers_given_offline_reach_the_server_exactly_once(context, live_server, survey_path, stored_responses):
@@ -119,13 +122,14 @@ def test_the_survey_works_as_a_plain_form_without_javascript(browser, live_serve
     page = context.new_page()
     page.goto(survey_path)
     # Every question is on the one page, each with its answers as words.
-    expect(page.locator("fieldset.question")).to_have_count(6)
+    expect(page.locator("fieldset.question")).to_have_count(7)
     choose(page, "understood_plan", "Agree")
     choose(page, "listened_to", "Strongly agree")
     choose(page, "had_say", "Disagree")
     choose(page, "knows_next", "Not sure")
     page.get_by_role("radio", name="Happy", exact=True).check()
     page.locator("#input-comment").fill(EXPECTED_ANSWERS["comment"])
+    choose(page, "helped_by", "Yes, an advocate")
     page.get_by_role("button", name="Send my answers").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Thank you")
@@ -141,7 +145,7 @@ def test_the_survey_page_has_no_serious_accessibility_problems(browser, live_ser
     context = browser.new_context(base_url=live_server.url, viewport={"width": width, "height": 800})
     page = context.new_page()
     page.goto(survey_path)
-    expect(page.locator("#progress-text")).to_have_text("Question 1 of 6")
+    expect(page.locator("#progress-text")).to_have_text("Question 1 of 7")
     results = Axe().run(page)
     serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
     assert serious == [], results.generate_report()
@@ -156,16 +160,22 @@ def test_the_survey_page_has_no_serious_accessibility_problems(browser, live_ser
 def test_keyboard_alone_can_answer_and_move_on(context, survey_path):
     page = context.new_page()
     page.goto(survey_path)
-    expect(page.locator("#progress-text")).to_have_text("Question 1 of 6")
-    page.keyboard.press("Tab")  # skip link
-    page.keyboard.press("Tab")  # first answer
+    expect(page.locator("#progress-text")).to_have_text("Question 1 of 7")
+    # Skip link, languages, read aloud, then the first answer: all by Tab.
+    reached = []
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        reached.append(page.evaluate("document.activeElement.textContent.trim() || document.activeElement.value"))
+        if page.evaluate("document.activeElement.matches('#q-understood_plan input')"):
+            break
+    assert "Read aloud" in reached
     page.keyboard.press("Space")
     assert page.locator("#q-understood_plan input:checked").count() == 1
     focused_has_outline = page.evaluate("getComputedStyle(document.activeElement.closest('label')).outlineStyle")
     assert focused_has_outline != "none"
     page.get_by_role("button", name="Next").focus()
     page.keyboard.press("Enter")
-    expect(page.locator("#progress-text")).to_have_text("Question 2 of 6")
+    expect(page.locator("#progress-text")).to_have_text("Question 2 of 7")
     # Focus moves to the new question so a screen reader announces it.
     assert page.evaluate("document.activeElement.id") == "q-listened_to"
 

@@ -1,0 +1,157 @@
+"""What the forms offer beyond plain questions: picture sort by keyboard and
+by drag, read-aloud (with and without a voice), a second language, an
+installable app, and a warning before leaving with unsent answers."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import wait_until
+
+CHILD = "child-4-7-review"
+SORT_QUESTION = "#q-feelings"
+
+FAKE_SPEECH = """
+(() => {
+  window.__spoken = [];
+  const voices = %s;
+  window.SpeechSynthesisUtterance = class { constructor(text) { this.text = text; } };
+  Object.defineProperty(window, "speechSynthesis", { configurable: true, value: {
+    getVoices: () => voices,
+    speak: (utterance) => window.__spoken.push(utterance.text),
+    cancel: () => {},
+    addEventListener: () => {},
+  }});
+})();
+"""
+ONE_VOICE = '[{name: "Test voice", lang: "en-GB", voiceURI: "test", localService: true, default: true}]'
+
+
+def go_to_question(page, selector: str) -> None:
+    # Wait until read-aloud has found (or not found) a voice: the page is settled.
+    expect(page.locator("html[data-read-aloud]")).to_have_count(1)
+    for _ in range(10):
+        if page.locator(selector).is_visible():
+            return
+        page.get_by_role("button", name="Next", exact=True).click()
+    raise AssertionError(f"{selector} never shown")
+
+
+def test_picture_sort_by_keyboard_moves_the_card_under_its_face(context, survey_path_for):
+    page = context.new_page()
+    page.goto(survey_path_for(CHILD))
+    go_to_question(page, SORT_QUESTION)
+    home = page.locator("[data-sort-card='home']")
+    expect(page.locator("[data-sort-tray] [data-sort-card='home']")).to_have_count(1)
+
+    home.get_by_role("radio", name="Good", exact=True).focus()
+    page.keyboard.press("Space")
+    expect(page.locator("[data-sort-column='good'] [data-sort-card='home']")).to_have_count(1)
+    # Arrow keys move it along, and focus stays with the card's choice.
+    page.keyboard.press("ArrowRight")
+    expect(page.locator("[data-sort-column='not_sure'] [data-sort-card='home']")).to_have_count(1)
+    assert page.evaluate("document.activeElement.closest('[data-sort-card]').dataset.sortCard") == "home"
+    assert page.evaluate("document.activeElement.value") == "not_sure"
+    expect(page.locator("[data-sort-announcer]")).to_have_text("My home: Not sure")
+
+
+def test_picture_sort_by_dragging_a_card_onto_a_column(context, survey_path_for):
+    page = context.new_page()
+    page.goto(survey_path_for(CHILD))
+    go_to_question(page, SORT_QUESTION)
+    school = page.locator("[data-sort-card='school']")
+    school.locator("[data-sort-handle]").drag_to(page.locator("[data-sort-column='not_good']"))
+    expect(page.locator("[data-sort-column='not_good'] [data-sort-card='school']")).to_have_count(1)
+    expect(school.get_by_role("radio", name="Not good", exact=True)).to_be_checked()
+    # And again, from one column to another.
+    school.locator("[data-sort-handle]").drag_to(page.locator("[data-sort-column='good']"))
+    expect(page.locator("[data-sort-column='good'] [data-sort-card='school']")).to_have_count(1)
+    expect(school.get_by_role("radio", name="Good", exact=True)).to_be_checked()
+
+
+def test_read_aloud_speaks_the_question_and_its_answers(context, survey_path_for):
+    context.add_init_script(FAKE_SPEECH % ONE_VOICE)
+    page = context.new_page()
+    page.goto(survey_path_for(CHILD))
+    page.locator("#read-each-aloud").uncheck()
+    go_to_question(page, "#q-listened_to")
+    page.locator("#q-listened_to").get_by_role("button", name="Read aloud").click()
+    spoken = page.evaluate("window.__spoken")
+    assert len(spoken) == 1
+    assert "listen" in spoken[0].lower()
+    expect(page.locator("#no-voice-notice")).to_be_hidden()
+
+
+def test_read_each_question_aloud_speaks_as_the_child_moves_on(context, survey_path_for):
+    context.add_init_script(FAKE_SPEECH % ONE_VOICE)
+    page = context.new_page()
+    page.goto(survey_path_for(CHILD))
+    expect(page.locator("#read-each-aloud")).to_be_checked()  # on by default for pictorial forms
+    page.get_by_role("button", name="Next", exact=True).click()
+    expect(page.locator("#q-listened_to")).to_be_visible()
+    wait_until(lambda: page.evaluate("window.__spoken.length") == 1, timeout=5)
+
+
+def test_with_no_voice_the_page_says_so_in_words(context, survey_path_for):
+    context.add_init_script(FAKE_SPEECH % "[]")
+    page = context.new_page()
+    page.goto(survey_path_for(CHILD))
+    notice = page.locator("#no-voice-notice")
+    expect(notice).to_be_visible()
+    expect(notice).to_contain_text("no voice for reading aloud")
+    page.locator("#q-helped_by").get_by_role("button", name="Read aloud").click()
+    expect(notice).to_be_focused()
+    assert page.evaluate("window.__spoken") == []
+
+
+def test_a_parent_can_switch_to_polish_even_offline_and_the_answer_records_it(context, live_server, survey_path_for, stored_responses):
+    page = context.new_page()
+    page.goto(survey_path_for("parent-review"))
+    expect(page.locator("html[data-offline-ready='true']")).to_have_count(1, timeout=15000)
+    live_server.stop()
+    context.set_offline(True)
+    page.get_by_role("link", name="Polski").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Twoje zdanie o spotkaniu")
+    assert page.evaluate("document.documentElement.lang") == "pl"
+    expect(page.get_by_text(re.compile("przez komputer|komputer"))).to_be_visible()  # machine-draft notice
+    expect(page.get_by_role("button", name="Dalej", exact=True)).to_be_visible()
+    page.locator("#q-understood_plan label.option").first.click()
+    for _ in range(6):
+        page.get_by_role("button", name="Dalej", exact=True).click()
+    page.locator("#submit").click()
+    live_server.start()
+    context.set_offline(False)
+    responses = wait_until(stored_responses)
+    assert responses[0].locale == "pl"
+
+
+def test_the_app_is_installable(context, survey_path_for):
+    page = context.new_page()
+    page.goto(survey_path_for("parent-review"))
+    expect(page.locator("html[data-offline-ready='true']")).to_have_count(1, timeout=15000)
+    session = context.new_cdp_session(page)
+    errors = session.send("Page.getInstallabilityErrors")["installabilityErrors"]
+    # Test browsers run in incognito profiles, which never install apps.
+    assert [error for error in errors if error["errorId"] != "in-incognito"] == []
+    manifest = session.send("Page.getAppManifest")
+    assert manifest["errors"] == []
+
+
+def test_leaving_with_unsent_answers_asks_first(context, live_server, survey_path_for):
+    page = context.new_page()
+    page.goto(survey_path_for("parent-review"))
+    expect(page.locator("html[data-offline-ready='true']")).to_have_count(1, timeout=15000)
+    live_server.stop()
+    context.set_offline(True)
+    page.locator("#q-understood_plan label.option").first.click()
+    for _ in range(6):
+        page.get_by_role("button", name="Next", exact=True).click()
+    page.get_by_role("button", name="Send my answers").click()
+    expect(page.locator("#outbox-status")).to_contain_text("waiting on this device")
+    with page.expect_event("dialog") as asked:
+        page.close(run_before_unload=True)
+    assert asked.value.type == "beforeunload"
+    asked.value.dismiss()  # stay: the answers are still here
+    assert not page.is_closed()
