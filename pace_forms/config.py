@@ -35,6 +35,10 @@ DEFAULTS: dict[str, object] = {
     "SESSION_COOKIE_SECURE": False,
     "WTF_CSRF_TIME_LIMIT": 3600,
     "SQLALCHEMY_ENGINE_OPTIONS": {},
+    # Free text from these respondents is checked for concern words; a match
+    # raises a safeguarding follow-up. None means the built-in list.
+    "CONCERN_WORDS": None,
+    "CONCERN_AUDIENCES": ["child-4-7", "child-8-11", "young-person"],
 }
 
 SECRET_KEY_FILE = "secret_key"

@@ -52,6 +52,12 @@ class QuestionType:
         """Answers that would have no picture in a pictorial form."""
         return [option.label for option in self._options(question) if option.image is None]
 
+    def read_form(self, question: dict[str, Any], name: str, fields) -> Any:
+        """The raw answer from a plain form post (``fields``: a MultiDict-like
+        with get/getlist), as the sync API would receive it; None if unanswered."""
+        value = fields.get(name, "")
+        return value if value.strip() else None
+
     def summarise(self, question: dict[str, Any], values: list[Any]) -> list[tuple[str, int]]:
         """How many gave each answer, in the form's order, by label."""
         counts = Counter(str(value) for value in values if value is not None)
@@ -225,6 +231,9 @@ class Multi(Choice):
         chosen = [item for value in values if value for item in value]
         return super().summarise(question, chosen)
 
+    def read_form(self, question, name, fields):
+        return fields.getlist(name) or None
+
 
 class Text(QuestionType):
     name = "text"
@@ -316,6 +325,11 @@ class PictureSort(QuestionType):
 
     def is_positive(self, question, value):
         return None
+
+    def read_form(self, question, name, fields):
+        # One radio group per card, named "<name>.<card>".
+        placed = {card["value"]: fields.get(f"{name}.{card['value']}") for card in question["cards"]}
+        return {card: column for card, column in placed.items() if column} or None
 
     def number(self, value):
         return None

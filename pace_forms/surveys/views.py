@@ -147,17 +147,9 @@ def collect_answers(form: FormDefinition, fields: MultiDict) -> dict[str, Any]:
     """Answers from a plain form post, as the sync API would receive them."""
     answers: dict[str, Any] = {}
     for question in form.questions:
-        name = FIELD_PREFIX + question.key
-        if question.type == "multi":
-            chosen = fields.getlist(name)
-            if chosen:
-                answers[question.key] = chosen
-        elif question.type == "picture_sort":
-            placed = {card.value: fields[f"{name}.{card.value}"] for card in question.cards() if fields.get(f"{name}.{card.value}")}
-            if placed:
-                answers[question.key] = placed
-        elif fields.get(name, "").strip():
-            answers[question.key] = fields[name]
+        raw = question.kind.read_form(question.spec, FIELD_PREFIX + question.key, fields)
+        if raw is not None:
+            answers[question.key] = raw
     return answers
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from pace_forms.database import begin_writing
@@ -23,6 +24,7 @@ from pace_forms.extensions import db
 from pace_forms.invitations.services import find_invitation
 from pace_forms.invitations.tokens import hash_token
 from pace_forms.models import Answer, FollowUp, Invitation, Response, ResponseConflict, utc_now
+from pace_forms.safeguarding.concerns import DEFAULT_CONCERN_WORDS, find_concern_words
 from pace_forms.surveys.catalogue import current_forms, definition_of, find_form_version
 from pace_forms.surveys.definitions import validate_answers
 
@@ -105,24 +107,33 @@ def _record_item(item: Any, now: datetime) -> ItemResult:
 
 
 def _raise_follow_ups(response: Response, item: dict[str, Any]) -> None:
-    """A child who asked for someone to get in touch is followed up even when
-    the response itself is quarantined (an expired link, say): safety first."""
-    form = definition_of(response.form_version) if response.form_version else current_forms().get(response.form_key)
-    follow_up = form.follow_up if form else None
+    """Follow-ups for a person to act on: a child who asked for someone to get
+    in touch, or whose words raise a concern. Raised even when the response
+    itself is quarantined (an expired link, say): safety first."""
     answers = item.get("answers")
-    if not follow_up or not isinstance(answers, dict):
+    if not isinstance(answers, dict):
         return
-    if str(answers.get(follow_up["question"])) == str(follow_up["when"]):
+    form = definition_of(response.form_version) if response.form_version else current_forms().get(response.form_key)
+    reasons = []
+    follow_up = form.follow_up if form else None
+    if follow_up and str(answers.get(follow_up["question"])) == str(follow_up["when"]):
+        reasons.append("asked_for_contact")
+    if response.audience in current_app.config["CONCERN_AUDIENCES"]:
+        concern_words = current_app.config["CONCERN_WORDS"] or DEFAULT_CONCERN_WORDS
+        texts = [value for value in answers.values() if isinstance(value, str)]
+        if any(find_concern_words(text, concern_words) for text in texts):
+            reasons.append("concern_words")
+    for reason in reasons:
         db.session.add(
             FollowUp(
                 response_id=response.id,
                 area_id=response.area_id,
                 review_id=response.review_id,
-                reason="asked_for_contact",
+                reason=reason,
                 created_at=response.received_at,
             )
         )
-        db.session.flush()
+    db.session.flush()
 
 
 def _authorise(item: dict[str, Any]) -> tuple[Invitation | None, dict[str, str]]:

@@ -171,6 +171,17 @@ async function start() {
   });
   watchFollowUp(fieldsets);
 
+  // One question a screen from the first paint, before any storage check.
+  let firstStep = true;
+  stepThrough(fieldsets, {
+    onShow: async (step) => {
+      // Reading the first question aloud unasked could startle: wait for a move.
+      const isFirst = firstStep;
+      firstStep = false;
+      const reader = await readAloud;
+      if (readEach && readEach.checked && !isFirst && reader) reader.readQuestion(step);
+    },
+  });
   try {
     if (await isAlreadyQueued()) {
       showOnly(queuedNotice, form);
@@ -180,15 +191,6 @@ async function start() {
     // No IndexedDB here (some private modes): the plain form post still works.
     return;
   }
-  let firstStep = true;
-  stepThrough(fieldsets, {
-    onShow: async (step) => {
-      // Reading the first question aloud unasked could startle: wait for a move.
-      const reader = await readAloud;
-      if (readEach && readEach.checked && !firstStep && reader) reader.readQuestion(step);
-      firstStep = false;
-    },
-  });
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();

@@ -32,6 +32,7 @@ ONE_VOICE = '[{name: "Test voice", lang: "en-GB", voiceURI: "test", localService
 def go_to_question(page, selector: str) -> None:
     # Wait until read-aloud has found (or not found) a voice: the page is settled.
     expect(page.locator("html[data-read-aloud]")).to_have_count(1)
+    expect(page.locator("form.is-stepped")).to_have_count(1)
     for _ in range(10):
         if page.locator(selector).is_visible():
             return
@@ -154,4 +155,9 @@ def test_leaving_with_unsent_answers_asks_first(context, live_server, survey_pat
         page.close(run_before_unload=True)
     assert asked.value.type == "beforeunload"
     asked.value.dismiss()  # stay: the answers are still here
+    page.wait_for_timeout(200)
     assert not page.is_closed()
+    # Leaving for real once the person confirms.
+    page.on("dialog", lambda dialog: dialog.accept())
+    with page.expect_event("close"):
+        page.close(run_before_unload=True)
