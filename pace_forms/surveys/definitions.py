@@ -258,7 +258,15 @@ class FormDefinition:
             ]
             questions.append(public)
         document = {name: value for name, value in self.document.items() if name != "questions"}
-        return {**document, "content_hash": self.content_hash, "questions": questions}
+        words = {"title": self.title, "intro": self.intro, "thanks": self.thanks}
+        return {
+            **document,
+            **{name: value for name, value in words.items() if value is not None},
+            "language": self.language,
+            "languages": self.languages,
+            "content_hash": self.content_hash,
+            "questions": questions,
+        }
 
 
 def content_hash(document: Mapping[str, Any]) -> str:

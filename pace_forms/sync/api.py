@@ -83,6 +83,11 @@ def get_form(key: str):
         form = definition_of(row) if row is not None else None
     if form is None:
         return api_error(404, "not_found", f"There is no form {key!r}" + (f" version {version}." if version else "."), where="key")
+    language = request.args.get("lang")
+    if language is not None:
+        if language not in form.languages:
+            return api_error(404, "not_found", f"{key} is not translated into {language!r}; it has {', '.join(form.languages)}.", where="lang")
+        form = form.localised(language)
     return jsonify(form.to_public())
 
 

@@ -56,11 +56,12 @@ def openapi_document(max_items: int, max_bytes: int) -> dict[str, Any]:
                     "parameters": [
                         {"name": "key", "in": "path", "required": True, "schema": {"type": "string"}},
                         {"name": "version", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1}},
+                        {"name": "lang", "in": "query", "required": False, "schema": {"type": "string"}, "description": "One of the form's languages"},
                     ],
                     "responses": {
                         "200": {"description": "The form", "content": {"application/json": {"schema": {"type": "object"}}}},
                         "400": _error_reply("The version is not a whole number"),
-                        "404": _error_reply("No such form or version"),
+                        "404": _error_reply("No such form, version or language"),
                     },
                 }
             },

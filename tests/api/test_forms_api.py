@@ -192,3 +192,20 @@ def test_a_changed_form_with_the_same_version_stops_start_up(app, tmp_path):
     message = str(caught.value)
     assert "forms/parent-review.yaml" in message
     assert f"set version: {PARENT_FORM_VERSION + 1}" in message
+
+
+def test_a_form_can_be_fetched_in_one_of_its_languages(client):
+    reply = client.get("/api/v1/forms/parent-review?lang=pl")
+    assert reply.status_code == 200
+    body = reply.get_json()
+    assert body["language"] == "pl"
+    assert body["title"] == "Twoje zdanie o spotkaniu"
+    assert "pl" in body["languages"]
+    labels = {option["value"]: option["label"] for option in body["questions"][0]["options"]}
+    assert labels[1] != "Strongly disagree"
+
+
+def test_a_language_the_form_lacks_is_a_json_404_naming_the_languages(client):
+    reply = client.get("/api/v1/forms/parent-review?lang=xx")
+    assert reply.status_code == 404
+    assert "en-GB" in reply.get_json()["error"]["message"]
