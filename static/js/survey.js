@@ -64,6 +64,11 @@ function showOnly(element, ...others) {
   others.forEach((other) => (other.hidden = true));
 }
 
+// Once the answers are saved, the form's surroundings have done their job.
+function leaveOnlyTheOutcome() {
+  document.querySelectorAll(".intro, #no-voice-notice, nav.languages").forEach((element) => (element.hidden = true));
+}
+
 async function isAlreadyQueued() {
   const records = await pending();
   return records.some((record) => record.item.invitation === form.dataset.invitation);
@@ -185,6 +190,7 @@ async function start() {
   try {
     if (await isAlreadyQueued()) {
       showOnly(queuedNotice, form);
+      leaveOnlyTheOutcome();
       return;
     }
   } catch {
@@ -211,6 +217,7 @@ async function start() {
       return;
     }
     showOnly(queuedNotice, form);
+    leaveOnlyTheOutcome();
     if (followUpNotice && followUpWanted(answers)) followUpNotice.hidden = false;
     queuedNotice.focus();
     const showWhenSent = async () => {
