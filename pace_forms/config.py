@@ -21,6 +21,8 @@ DEFAULTS: dict[str, object] = {
     # The SQLite file in the instance folder, when no DATABASE_URL is given.
     "DATABASE_FILENAME": "pace-forms.sqlite",
     "FORMS_DIR": str(PROJECT_ROOT / "forms"),
+    # Recorded read-aloud files that forms name with `audio:`, served at /audio/.
+    "AUDIO_DIR": str(PROJECT_ROOT / "static" / "audio"),
     # How long a survey link stays valid after the review.
     "INVITATION_DAYS": 28,
     # The sync contract's limits.

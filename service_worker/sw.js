@@ -98,7 +98,7 @@ self.addEventListener("fetch", (event) => {
   if (url.pathname.startsWith("/api/")) return;
   if (request.mode === "navigate" && isCachedPage(url)) {
     event.respondWith(networkFirst(request));
-  } else if (PRECACHE.some((entry) => entry.url === url.pathname) || url.pathname.startsWith("/static/audio/")) {
+  } else if (PRECACHE.some((entry) => entry.url === url.pathname) || url.pathname.startsWith("/audio/")) {
     // Recorded audio is put in the pages cache when its page is first opened.
     event.respondWith(cacheFirst(request));
   } else if (request.mode === "navigate") {

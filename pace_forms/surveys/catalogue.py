@@ -26,7 +26,8 @@ def init_app(app: Flask) -> None:
     # A broken form stops start-up here, with file, question and reason.
     static = Path(app.static_folder)
     pictures = {path.stem for path in (static / "pictures").glob("*.svg")}
-    audio_files = {path.relative_to(static / "audio").as_posix() for path in (static / "audio").rglob("*") if path.is_file()}
+    audio = Path(app.config["AUDIO_DIR"])
+    audio_files = {path.relative_to(audio).as_posix() for path in audio.rglob("*") if path.is_file() and path.suffix != ".md"}
     app.extensions[EXTENSION_KEY] = load_forms(app.config["FORMS_DIR"], pictures=pictures, audio_files=audio_files)
     with app.app_context():
         # Before the first migration there is nothing to publish into.

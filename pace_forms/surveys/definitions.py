@@ -285,7 +285,7 @@ def parse_definition(
     """Check one form document and build its definition, or raise with every problem.
 
     ``pictures`` (names in static/pictures) and ``audio_files`` (paths under
-    static/audio), when given, are what `image:` and `audio:` may name."""
+    the audio folder, PACE_AUDIO_DIR), when given, are what `image:` and `audio:` may name."""
     if not isinstance(document, dict):
         raise FormDefinitionError([f"{source}: the file must hold a mapping (key: value pairs), not {type(document).__name__}"])
     problems = [
@@ -359,7 +359,7 @@ def _check_media(raw: dict[str, Any], kind, pictures: Collection[str] | None, au
             if picture and not picture.startswith("face-") and picture not in pictures:
                 problems.append(f"image {picture!r} is not a picture in static/pictures (there are: {', '.join(sorted(pictures))})")
     if audio_files is not None and raw.get("audio") and raw["audio"] not in audio_files:
-        problems.append(f"audio {raw['audio']!r} is not a file under static/audio")
+        problems.append(f"audio {raw['audio']!r} is not a file in the audio folder (PACE_AUDIO_DIR)")
     return problems
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, send_from_directory, url_for
 from werkzeug.datastructures import MultiDict
 
 from pace_forms.database import begin_writing
@@ -54,6 +54,12 @@ def default_page_words() -> dict[str, Any]:
 @bp.get("/")
 def home():
     return render_template("surveys/home.html")
+
+
+@bp.get("/audio/<path:filename>")
+def audio(filename: str):
+    """A recorded read-aloud file named by a form (kept offline once its page is)."""
+    return send_from_directory(current_app.config["AUDIO_DIR"], filename, max_age=86400)
 
 
 def choose_language(form: FormDefinition) -> str:

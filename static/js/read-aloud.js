@@ -45,7 +45,8 @@ export async function setUpReadAloud(root = document) {
   const voices = await loadVoices();
   const voice = pickVoice(voices, lang);
   const hasRecordings = buttons.some((button) => button.dataset.audio);
-  if (!voice && notice) notice.hidden = false;
+  const everyQuestionRecorded = buttons.every((button) => button.dataset.audio);
+  if (!voice && !everyQuestionRecorded && notice) notice.hidden = false;
   document.documentElement.dataset.readAloud = voice ? "voice" : "no-voice";
 
   const speak = (text, { quiet = false } = {}) => {

@@ -508,7 +508,7 @@ def test_a_recording_that_is_not_under_static_audio_is_refused():
     problem = only_problem(document, audio_files={"en/had_say.mp3"})
 
     assert "question 'listened_to'" in problem
-    assert "audio 'en/listened.mp3' is not a file under static/audio" in problem
+    assert "audio 'en/listened.mp3' is not a file in the audio folder" in problem
 
 
 def test_a_recording_under_static_audio_is_accepted():
