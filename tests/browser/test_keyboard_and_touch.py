@@ -70,7 +70,7 @@ def test_each_form_can_be_completed_with_the_keyboard_alone(form_key, context, s
     assert len(responses[0].answers) == len(form.questions)
 
 
-@pytest.mark.parametrize("form_key", ["child-4-7-review", "parent-review"])
+@pytest.mark.parametrize("form_key", sorted(FORMS))
 def test_a_form_can_be_completed_by_touch(form_key, browser, live_server, survey_path_for, stored_responses):
     form = FORMS[form_key]
     context = browser.new_context(base_url=live_server.url, viewport={"width": 360, "height": 740}, has_touch=True, is_mobile=True)
