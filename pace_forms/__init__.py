@@ -40,6 +40,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from pace_forms.exports import cli as exports_cli
     from pace_forms.invitations import cli as invitations_cli
     from pace_forms.offline import views as offline
+    from pace_forms.safeguarding import cli as safeguarding_cli
     from pace_forms.surveys import catalogue
     from pace_forms.surveys import views as surveys
     from pace_forms.sync import api as sync
@@ -53,4 +54,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(offline.bp)
     invitations_cli.init_app(app)
     exports_cli.init_app(app)
+    safeguarding_cli.init_app(app)
     return app

@@ -1,0 +1,89 @@
+"""Listing and acknowledging safeguarding follow-ups. Flushes; never commits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from pace_forms.extensions import db
+from pace_forms.models import Area, Child, FollowUp, Response, Review, utc_now
+from pace_forms.safeguarding.concerns import find_concern_words
+from pace_forms.surveys.catalogue import current_forms, definition_of
+
+
+@dataclass(frozen=True)
+class FollowUpRow:
+    id: int
+    area: str
+    child_reference: str
+    review_on: date
+    audience: str
+    reason: str
+    raised_at: datetime
+    acknowledged_at: datetime | None
+    acknowledged_by: str | None
+    # Free text of the response: what a person must read for a concern.
+    comments: tuple[str, ...]
+
+
+def list_follow_ups(area_code: str | None = None, *, include_acknowledged: bool = False) -> list[FollowUpRow]:
+    query = (
+        db.select(FollowUp, Response, Review, Child, Area)
+        .join(Response, Response.id == FollowUp.response_id)
+        .join(Review, Review.id == FollowUp.review_id)
+        .join(Child, Child.id == Review.child_id)
+        .join(Area, Area.id == FollowUp.area_id)
+        .order_by(FollowUp.created_at, FollowUp.id)
+    )
+    if area_code is not None:
+        query = query.where(Area.code == area_code)
+    if not include_acknowledged:
+        query = query.where(FollowUp.acknowledged_at.is_(None))
+    rows = []
+    for follow_up, response, review, child, area in db.session.execute(query):
+        comments = free_text_of(response)
+        rows.append(
+            FollowUpRow(
+                id=follow_up.id,
+                area=area.code,
+                child_reference=child.reference,
+                review_on=review.held_on,
+                audience=response.audience,
+                reason=follow_up.reason,
+                raised_at=follow_up.created_at,
+                acknowledged_at=follow_up.acknowledged_at,
+                acknowledged_by=follow_up.acknowledged_by,
+                comments=comments,
+            )
+        )
+    return rows
+
+
+def free_text_of(response: Response) -> tuple[str, ...]:
+    """The response's answers to text questions, as sent (quarantined ones too)."""
+    answers = response.raw.get("answers") if isinstance(response.raw, dict) else None
+    if not isinstance(answers, dict):
+        return ()
+    form = definition_of(response.form_version) if response.form_version else current_forms().get(response.form_key)
+    text_keys = {question.key for question in form.questions if question.type == "text"} if form else set()
+    return tuple(answers[key] for key in answers if key in text_keys and isinstance(answers[key], str) and answers[key].strip())
+
+
+class FollowUpError(LookupError):
+    pass
+
+
+def acknowledge_follow_up(follow_up_id: int, by: str, *, now: datetime | None = None) -> FollowUp:
+    """Record who took it on, and when. Acknowledging twice keeps the first."""
+    follow_up = db.session.get(FollowUp, follow_up_id)
+    if follow_up is None:
+        raise FollowUpError(f"there is no follow-up {follow_up_id}")
+    if follow_up.acknowledged_at is None:
+        follow_up.acknowledged_at = now or utc_now()
+        follow_up.acknowledged_by = by
+        db.session.flush()
+    return follow_up
+
+
+def concern_words_in(row: FollowUpRow, concern_words) -> list[str]:
+    return sorted({word for comment in row.comments for word in find_concern_words(comment, concern_words)})
