@@ -37,6 +37,13 @@ DEFAULTS: dict[str, object] = {
     "SESSION_COOKIE_SECURE": False,
     "WTF_CSRF_TIME_LIMIT": 3600,
     "SQLALCHEMY_ENGINE_OPTIONS": {},
+    # Rate limits (Flask-Limiter). Several app servers must share a store:
+    # PACE_RATELIMIT_STORAGE_URI=redis://host:6379 (memory:// is per process).
+    "RATELIMIT_ENABLED": True,
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "SYNC_RATE_LIMIT": "120 per minute",
+    "SURVEY_POST_RATE_LIMIT": "30 per minute",
     # Free text from these respondents is checked for concern words; a match
     # raises a safeguarding follow-up. None means the built-in list.
     "CONCERN_WORDS": None,

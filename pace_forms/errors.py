@@ -44,8 +44,10 @@ def init_app(app: Flask) -> None:
             limit = app.config["MAX_CONTENT_LENGTH"]
             message = f"The request body is larger than {limit} bytes; send fewer items per batch."
         if wants_json():
-            return api_error(status, error.name.lower().replace(" ", "_"), message)
-        return render_template("error.html", status=status, title=error.name, message=message), status
+            reply = api_error(status, error.name.lower().replace(" ", "_"), message)
+        else:
+            reply = render_template("error.html", status=status, title=error.name, message=message), status
+        return reply
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

@@ -1,5 +1,7 @@
 """The Flask extensions, created unbound and initialised by the factory."""
 
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
@@ -9,3 +11,6 @@ from pace_forms.models.base import Base
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 csrf = CSRFProtect()
+# Limits are per client address; behind a proxy set PACE_TRUSTED_PROXIES so
+# that address is the client's, not the proxy's.
+limiter = Limiter(key_func=get_remote_address)

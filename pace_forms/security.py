@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, Response, request
 
-from pace_forms.extensions import csrf
+from pace_forms.extensions import csrf, limiter
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -26,6 +26,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 
 def init_app(app: Flask) -> None:
+    # The rate limit is checked first: a flood is turned away before any other work.
+    limiter.init_app(app)
     csrf.init_app(app)
 
     @app.after_request

@@ -53,7 +53,8 @@ def database_urls(tmp_path_factory) -> dict[str, str]:
 
 
 def make_test_app(url: str, **config):
-    return create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": TEST_SECRET, **config})
+    # Rate limits are off in tests, except where a test turns them on.
+    return create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": TEST_SECRET, "RATELIMIT_ENABLED": False, **config})
 
 
 def empty_database() -> None:

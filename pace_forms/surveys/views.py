@@ -13,7 +13,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from werkzeug.datastructures import MultiDict
 
 from pace_forms.database import begin_writing
-from pace_forms.extensions import db
+from pace_forms.extensions import csrf, db, limiter
 from pace_forms.invitations.services import find_invitation
 from pace_forms.models import FollowUp, utc_now
 from pace_forms.surveys.catalogue import current_forms
@@ -81,8 +81,11 @@ def language_links(form: FormDefinition, token: str, current: str) -> list[dict[
 
 
 @bp.route("/s/<token>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["SURVEY_POST_RATE_LIMIT"], methods=["POST"])
+@csrf.exempt  # checked below instead, after the rate limit
 def take(token: str):
     if request.method == "POST":
+        csrf.protect()
         begin_writing()  # before the first read: see pace_forms/database.py
     # Locked on POST: a second click waits for the first, then sees the link used.
     invitation = find_invitation(token, for_update=request.method == "POST")

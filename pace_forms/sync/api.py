@@ -7,7 +7,7 @@ import json
 from flask import Blueprint, current_app, jsonify, request, url_for
 
 from pace_forms.errors import api_error
-from pace_forms.extensions import csrf, db
+from pace_forms.extensions import csrf, db, limiter
 from pace_forms.surveys.catalogue import current_forms, definition_of, find_form_version
 from pace_forms.sync.ingest import MAX_VERSION_NUMBER, record_responses
 from pace_forms.sync.openapi import openapi_document
@@ -28,6 +28,7 @@ def _refuse_constant(name: str):
 
 
 @bp.post("/responses")
+@limiter.limit(lambda: current_app.config["SYNC_RATE_LIMIT"])
 def post_responses():
     if not request.is_json:
         return api_error(415, "unsupported_media_type", "Send the batch as JSON with Content-Type: application/json.", where="Content-Type")

@@ -75,3 +75,25 @@ def test_child_answer_targets_are_at_least_48_px(form_key, context, survey_path_
             assert box["height"] >= 48, f"{question.key}: button {target.inner_text()} is {box}"
         if index < len(form.questions):
             page.get_by_role("button", name="Next", exact=True).click()
+
+
+@pytest.mark.parametrize("width", [360, 1024])
+def test_the_other_pages_pass_axe(width, browser, live_server, survey_path_for):
+    """Home, offline, a link that does not work, and the thank-you page."""
+    context = browser.new_context(base_url=live_server.url, viewport={"width": width, "height": 900}, java_script_enabled=True)
+    page = context.new_page()
+    problems = {}
+    for path in ("/", "/offline", "/s/no-such-link"):
+        page.goto(path)
+        problems[path] = serious_problems(page)
+    # The thank-you page, after a plain post of the parent form.
+    plain = browser.new_context(base_url=live_server.url, viewport={"width": width, "height": 900}, java_script_enabled=False)
+    survey = plain.new_page()
+    survey.goto(survey_path_for("parent-review"))
+    survey.get_by_role("button", name="Send my answers").click()
+    expect(survey.get_by_role("heading", level=1)).to_have_text("Thank you")
+    page.goto(survey.url)
+    problems["thanks"] = serious_problems(page)
+    assert {path: found for path, found in problems.items() if found} == {}
+    plain.close()
+    context.close()
