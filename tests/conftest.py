@@ -28,28 +28,33 @@ TEST_SECRET = "test-secret-key-that-is-long-enough-for-anything"
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("PACE_TEST_DATABASE_URL") else [])
 
 
-def _reset_postgresql(url: str) -> None:
+def _run_on_postgresql(url: str, statement: str) -> None:
     engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
     with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
+        connection.execute(text(statement))
     engine.dispose()
 
 
 @pytest.fixture(scope="session")
-def database_urls(tmp_path_factory) -> dict[str, str]:
-    """One migrated database per backend for the whole run."""
+def database_urls(tmp_path_factory):
+    """One migrated database per backend for the whole run. On PostgreSQL the
+    run gets a schema of its own, so two runs on one server never meet."""
     urls = {"sqlite": f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"}
+    schema = f"pace_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
     if "postgresql" in BACKENDS:
-        urls["postgresql"] = os.environ["PACE_TEST_DATABASE_URL"]
-        _reset_postgresql(urls["postgresql"])
+        base = os.environ["PACE_TEST_DATABASE_URL"]
+        _run_on_postgresql(base, f'CREATE SCHEMA "{schema}"')
+        separator = "&" if "?" in base else "?"
+        urls["postgresql"] = f"{base}{separator}options=-csearch_path%3D{schema}"
     for url in urls.values():
-        app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": TEST_SECRET})
+        app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": TEST_SECRET, "RATELIMIT_ENABLED": False})
         with app.app_context():
             upgrade()
             db.session.remove()
             db.engine.dispose()
-    return urls
+    yield urls
+    if "postgresql" in BACKENDS:
+        _run_on_postgresql(os.environ["PACE_TEST_DATABASE_URL"], f'DROP SCHEMA "{schema}" CASCADE')
 
 
 def make_test_app(url: str, **config):
