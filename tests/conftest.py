@@ -77,14 +77,27 @@ def backend(request) -> str:
 
 
 @pytest.fixture
-def app(backend, database_urls):
-    app = make_test_app(database_urls[backend])
-    with app.app_context():
-        empty_database()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+def app_with(database_urls):
+    """app_with(backend, **config) -> an app on an emptied database, closed after the test."""
+    made = []
+
+    def make(backend: str = "sqlite", **config):
+        app = make_test_app(database_urls[backend], **config)
+        with app.app_context():
+            empty_database()
+        made.append(app)
+        return app
+
+    yield make
+    for app in made:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(backend, app_with):
+    return app_with(backend)
 
 
 @pytest.fixture

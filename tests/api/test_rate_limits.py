@@ -7,20 +7,11 @@ import pytest
 
 from pace_forms.extensions import db
 from pace_forms.models import Response
-from tests.conftest import make_test_app
 
 
 @pytest.fixture
-def limited_app(database_urls):
-    app = make_test_app(database_urls["sqlite"], RATELIMIT_ENABLED=True, SYNC_RATE_LIMIT="2 per minute", SURVEY_POST_RATE_LIMIT="1 per minute")
-    from tests.conftest import empty_database
-
-    with app.app_context():
-        empty_database()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+def limited_app(app_with):
+    return app_with(RATELIMIT_ENABLED=True, SYNC_RATE_LIMIT="2 per minute", SURVEY_POST_RATE_LIMIT="1 per minute")
 
 
 def test_the_sync_api_says_when_to_try_again(limited_app, make_item):
