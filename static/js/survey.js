@@ -94,7 +94,7 @@ function button(text, className) {
 function stepThrough(fieldsets, { onShow }) {
   const progress = form.querySelector(".progress");
   const progressText = document.getElementById("progress-text");
-  const fill_ = form.querySelector(".progress-fill");
+  const progressFill = form.querySelector(".progress-fill");
   const submit = document.getElementById("submit");
   const template = form.dataset.questionNOfTotal;
   let current = 0;
@@ -113,7 +113,7 @@ function stepThrough(fieldsets, { onShow }) {
     const words = fill(template, { n: current + 1, total: steps.length });
     step.querySelector(".question-number").textContent = words;
     progressText.textContent = words;
-    fill_.style.width = `${((current + 1) / steps.length) * 100}%`;
+    progressFill.style.width = `${((current + 1) / steps.length) * 100}%`;
     back.hidden = current === 0;
     next.hidden = current === steps.length - 1;
     submit.hidden = current !== steps.length - 1;
@@ -123,8 +123,8 @@ function stepThrough(fieldsets, { onShow }) {
 
   const nav = document.createElement("div");
   nav.className = "actions step-actions";
-  const back = button(document.querySelector("[data-back-label]")?.dataset.backLabel || "Back", "button button-secondary");
-  const next = button(document.querySelector("[data-next-label]")?.dataset.nextLabel || "Next", "button button-primary");
+  const back = button(form.dataset.backLabel, "button button-secondary");
+  const next = button(form.dataset.nextLabel, "button button-primary");
   nav.append(back, next);
   submit.parentElement.prepend(nav);
   back.addEventListener("click", () => show(current - 1, { moveFocus: true }));

@@ -60,6 +60,22 @@ class OneShotHandler(WSGIRequestHandler):
         pass
 
 
+def closing(app):
+    """WSGI middleware: close each response even when the browser drops the
+    connection mid-file (Werkzeug's development server then skips close(),
+    leaving a static file open until garbage collection)."""
+
+    def wrapped(environ, start_response):
+        body = app(environ, start_response)
+        try:
+            yield from body
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return wrapped
+
+
 class LiveServer:
     """A real HTTP server in a thread, which can be stopped and started again
     on the same loopback port."""
@@ -76,7 +92,7 @@ class LiveServer:
     def start(self) -> None:
         for _ in range(50):
             try:
-                self._server = make_server("127.0.0.1", self.port, self.app, threaded=True, request_handler=OneShotHandler)
+                self._server = make_server("127.0.0.1", self.port, closing(self.app), threaded=True, request_handler=OneShotHandler)
                 break
             except OSError:
                 time.sleep(0.1)  # the old socket may still be closing
