@@ -18,7 +18,7 @@ setup: $(BIN)/.installed
 browser:
 	@if command -v chromium >/dev/null 2>&1 || [ -n "$$PACE_CHROMIUM" ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
 	else echo "Chromium is missing: install Debian's chromium package (browser tests need it)"; fi
 
 demo: setup
