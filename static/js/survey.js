@@ -110,6 +110,15 @@ function stepThrough(fieldsets, { onShow }) {
       if (!steps.includes(fieldset)) clearAnswer(fieldset);
     });
     const step = steps[current];
+    updateProgress(steps);
+    if (moveFocus) step.focus();
+    onShow(step);
+  }
+
+  // "Question n of total", the bar and the buttons; an answer that brings in
+  // (or drops) a follow-on question changes the total.
+  function updateProgress(steps = visible()) {
+    const step = fieldsets.find((fieldset) => !fieldset.hidden);
     const words = fill(template, { n: current + 1, total: steps.length });
     step.querySelector(".question-number").textContent = words;
     progressText.textContent = words;
@@ -117,8 +126,6 @@ function stepThrough(fieldsets, { onShow }) {
     back.hidden = current === 0;
     next.hidden = current === steps.length - 1;
     submit.hidden = current !== steps.length - 1;
-    if (moveFocus) step.focus();
-    onShow(step);
   }
 
   const nav = document.createElement("div");
@@ -137,6 +144,7 @@ function stepThrough(fieldsets, { onShow }) {
       else show(current + 1, { moveFocus: true });
     });
   });
+  form.addEventListener("change", () => updateProgress());
   progress.hidden = false;
   form.classList.add("is-stepped");
   show(0, { moveFocus: false });

@@ -17,7 +17,15 @@ import pytest
 from flask_migrate import upgrade
 from werkzeug.serving import WSGIRequestHandler, make_server
 
+from datetime import date
+
 from pace_forms.extensions import db
+from pace_forms.invitations.services import (
+    create_invitation,
+    find_or_create_area,
+    find_or_create_child,
+    find_or_create_review,
+)
 from pace_forms.models import Response
 from tests.conftest import empty_database, make_test_app
 
@@ -188,14 +196,6 @@ def wait_until(condition, timeout: float = 20.0, interval: float = 0.2):
 @pytest.fixture
 def survey_path_for(server_app):
     """survey_path_for(form_key) -> the /s/<token> path of a new link for that form."""
-    from datetime import date
-
-    from pace_forms.invitations.services import (
-        create_invitation,
-        find_or_create_area,
-        find_or_create_child,
-        find_or_create_review,
-    )
     from pace_forms.surveys.catalogue import current_forms
 
     def make(form_key: str) -> str:
@@ -224,3 +224,45 @@ def stored_follow_ups(server_app):
             return rows
 
     return read
+
+
+@pytest.fixture
+def custom_form_server(tmp_path):
+    """custom_form_server(form_yaml, audio={}) -> (LiveServer, survey path):
+    a server of its own whose only form is the one given."""
+    import yaml
+
+    from pace_forms.surveys.catalogue import publish_form_versions
+
+    started = []
+
+    def start(form_yaml: str, audio: dict | None = None):
+        document = yaml.safe_load(form_yaml)
+        forms_dir = tmp_path / "forms"
+        forms_dir.mkdir()
+        (forms_dir / f"{document['key']}.yaml").write_text(form_yaml)
+        audio_dir = tmp_path / "audio"
+        audio_dir.mkdir()
+        for name, write in (audio or {}).items():
+            write(audio_dir / name)
+        app = make_test_app(
+            f"sqlite:///{tmp_path / 'custom.sqlite'}", TESTING=False, FORMS_DIR=str(forms_dir), AUDIO_DIR=str(audio_dir)
+        )
+        with app.app_context():
+            upgrade()
+            publish_form_versions()
+            area = find_or_create_area("CUS")
+            review = find_or_create_review(find_or_create_child(area, "C-1", "8-11"), date(2026, 11, 20))
+            token = create_invitation(review, document["audience"], document["key"], valid_days=28).token
+            db.session.commit()
+        server = LiveServer(app)
+        server.start()
+        started.append((server, app))
+        return server, f"/s/{token}"
+
+    yield start
+    for server, app in started:
+        server.stop()
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()

@@ -4,21 +4,10 @@ recording is kept on the device for offline use with its page."""
 from __future__ import annotations
 
 import wave
-from datetime import date
 
-import pytest
-from flask_migrate import upgrade
 from playwright.sync_api import expect
 
-from pace_forms.extensions import db
-from pace_forms.invitations.services import (
-    create_invitation,
-    find_or_create_area,
-    find_or_create_child,
-    find_or_create_review,
-)
-from tests.browser.conftest import PHONE, LiveServer
-from tests.conftest import make_test_app
+from tests.browser.conftest import PHONE
 
 FORM = """
 key: sound-check
@@ -43,40 +32,11 @@ def write_recording(path) -> None:
         recording.setnchannels(1)
         recording.setsampwidth(2)
         recording.setframerate(8000)
-        recording.writeframes(b"\0\0" * 4000)
+        recording.writeframes(b"\\0\\0" * 4000)
 
 
-@pytest.fixture
-def audio_server(tmp_path):
-    (tmp_path / "forms").mkdir()
-    (tmp_path / "forms" / "sound-check.yaml").write_text(FORM)
-    write_recording(tmp_path / "audio" / "en" / "listened.wav")
-    app = make_test_app(
-        f"sqlite:///{tmp_path / 'audio.sqlite'}",
-        TESTING=False,
-        FORMS_DIR=str(tmp_path / "forms"),
-        AUDIO_DIR=str(tmp_path / "audio"),
-    )
-    with app.app_context():
-        upgrade()
-        from pace_forms.surveys.catalogue import publish_form_versions
-
-        publish_form_versions()
-        area = find_or_create_area("SND")
-        review = find_or_create_review(find_or_create_child(area, "S-1", "8-11"), date(2026, 11, 20))
-        token = create_invitation(review, "child-8-11", "sound-check", valid_days=28).token
-        db.session.commit()
-    server = LiveServer(app)
-    server.start()
-    yield server, f"/s/{token}"
-    server.stop()
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-
-
-def test_read_aloud_plays_the_forms_recording_also_offline(browser, audio_server):
-    server, path = audio_server
+def test_read_aloud_plays_the_forms_recording_also_offline(browser, custom_form_server):
+    server, path = custom_form_server(FORM, audio={"en/listened.wav": write_recording})
     context = browser.new_context(base_url=server.url, viewport=PHONE, service_workers="allow")
     page = context.new_page()
     page.goto(path)
@@ -86,10 +46,10 @@ def test_read_aloud_plays_the_forms_recording_also_offline(browser, audio_server
     page.reload()
     expect(page.get_by_role("heading", level=1)).to_have_text("A form with a recording")
     page.get_by_role("button", name="Read aloud").click()
-    # The recording, loaded from the device's cache, is playing.
     expect(page.locator("html")).to_have_attribute("data-read-aloud", "no-voice")
     # Every question has a recording, so no voice is no problem here.
     expect(page.locator("#no-voice-notice")).to_be_hidden()
+    # The recording, loaded from the device's cache, is playing.
     playing = page.evaluate(
         """() => new Promise((resolve) => {
             const audio = document.getElementById("audio-listened_to");
