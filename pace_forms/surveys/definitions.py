@@ -216,6 +216,17 @@ class FormDefinition:
     def question(self, key: str) -> Question | None:
         return next((question for question in self.questions if question.key == key), None)
 
+    def condition_words(self, question: Question) -> tuple[str, str] | None:
+        """For a show_if question: the earlier question's text, and the
+        answer(s) that show it, in words ("Yes" or "No or Not sure")."""
+        condition = question.spec.get("show_if")
+        earlier = self.question(condition["question"]) if condition else None
+        if earlier is None:
+            return None
+        wanted = [condition["equals"]] if "equals" in condition else condition.get("in", [])
+        labels = [option.label for option in earlier.options() if option.value in wanted]
+        return earlier.text, " / ".join(labels or map(str, wanted))
+
     def items(self) -> list[Question]:
         """The survey items: questions about the experience, not `meta` ones."""
         return [question for question in self.questions if not question.is_meta]
@@ -508,6 +519,23 @@ def validate_answers(form: FormDefinition, answers: Any) -> tuple[dict[str, Any]
         except AnswerError as error:
             problems.append({"field": f"answers.{question.key}", "message": str(error)})
     return values, problems
+
+
+def drop_unshown_answers(form: FormDefinition, answers: dict[str, Any]) -> dict[str, Any]:
+    """The answers less those to questions that the earlier answers do not
+    show. A plain page shows every question at once, so a person may answer a
+    follow-on question that turned out not to apply; that is not their error."""
+    kept: dict[str, Any] = {}
+    values: dict[str, Any] = {}
+    for question in form.questions:
+        if question.key not in answers or not question.is_shown(values):
+            continue
+        kept[question.key] = answers[question.key]
+        try:
+            values[question.key] = question.kind.coerce(question.spec, answers[question.key])
+        except AnswerError:
+            pass  # reported by validate_answers
+    return kept
 
 
 def _string_keys(value: Any) -> Any:

@@ -17,7 +17,7 @@ from pace_forms.extensions import csrf, db, limiter
 from pace_forms.invitations.services import find_invitation
 from pace_forms.models import FollowUp, utc_now
 from pace_forms.surveys.catalogue import current_forms
-from pace_forms.surveys.definitions import FormDefinition, validate_answers
+from pace_forms.surveys.definitions import FormDefinition, drop_unshown_answers, validate_answers
 from pace_forms.surveys.interface import interface_strings, language_name
 from pace_forms.sync.ingest import CREATED, DUPLICATE, record_responses
 
@@ -117,7 +117,7 @@ def take(token: str):
     given: dict[str, Any] = {}
     if request.method == "POST":
         response_id = _valid_uuid(request.form.get("response_id")) or response_id
-        given = collect_answers(form, request.form)
+        given = drop_unshown_answers(form, collect_answers(form, request.form))
         _, problems = validate_answers(form, given)
         if not problems:
             item = {

@@ -75,3 +75,25 @@ def test_reduced_motion_turns_off_movement(browser, live_server, survey_path_for
     duration = page.evaluate("getComputedStyle(document.querySelector('.progress-fill')).transitionDuration")
     assert duration in ("0s", "0ms")
     context.close()
+
+
+def test_without_javascript_a_follow_on_question_says_when_it_applies_and_extra_answers_do_no_harm(browser, custom_form_server):
+    server, path = custom_form_server(FORM)
+    context = browser.new_context(base_url=server.url, viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(path)
+    expect(page.locator("#q-why_not")).to_contain_text('Only answer this if your answer to "Could you say what you think?" was "No".')
+    page.get_by_role("radio", name="Yes", exact=True).check()
+    page.locator("#q-why_not textarea").fill("Filled in anyway.")
+    page.get_by_role("radio", name="Good", exact=True).check()
+    page.get_by_role("button", name="Send my answers").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you")
+
+    from pace_forms.extensions import db
+    from pace_forms.models import Response
+
+    with server.app.app_context():
+        stored = db.session.execute(db.select(Response)).scalars().one()
+        assert stored.raw["answers"] == {"had_say": "yes", "overall": "3"}
+        db.session.remove()
+    context.close()
