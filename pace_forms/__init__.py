@@ -44,6 +44,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from pace_forms.surveys import catalogue
     from pace_forms.surveys import views as surveys
     from pace_forms.sync import api as sync
+    from pace_forms.sync import cli as sync_cli
 
     database.init_app(app)
     security.init_app(app)
@@ -55,4 +56,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     invitations_cli.init_app(app)
     exports_cli.init_app(app)
     safeguarding_cli.init_app(app)
+    sync_cli.init_app(app)
     return app
