@@ -21,6 +21,13 @@ class HeldItem:
     problems: tuple[str, ...]
 
 
+CONFLICT_REASON = "a different response was sent again under this id; the first is kept and counted"
+
+
+def _held(kind: str, response: Response, area: str, received_at: datetime, problems: list[str]) -> HeldItem:
+    return HeldItem(kind, response.id, area, response.form_key, response.form_version_number, received_at, tuple(problems))
+
+
 def held_responses(area_code: str | None = None) -> list[HeldItem]:
     quarantined = (
         db.select(Response, Area.code)
@@ -36,27 +43,11 @@ def held_responses(area_code: str | None = None) -> list[HeldItem]:
         quarantined = quarantined.where(Area.code == area_code)
         conflicts = conflicts.where(Area.code == area_code)
     items = [
-        HeldItem(
-            kind="quarantined",
-            response_id=response.id,
-            area=code,
-            form=response.form_key,
-            form_version=response.form_version_number,
-            received_at=response.received_at,
-            problems=tuple(f"{problem['field']}: {problem['message']}" for problem in response.problems),
-        )
+        _held("quarantined", response, code, response.received_at, [f"{p['field']}: {p['message']}" for p in response.problems])
         for response, code in db.session.execute(quarantined)
     ]
     items += [
-        HeldItem(
-            kind="conflict",
-            response_id=response.id,
-            area=code,
-            form=response.form_key,
-            form_version=response.form_version_number,
-            received_at=conflict.received_at,
-            problems=("a different response was sent again under this id; the first is kept and counted",),
-        )
+        _held("conflict", response, code, conflict.received_at, [CONFLICT_REASON])
         for conflict, response, code in db.session.execute(conflicts)
     ]
     return sorted(items, key=lambda item: (item.received_at, item.response_id))
