@@ -35,7 +35,7 @@ from pace_forms.invitations.services import (  # noqa: E402
     find_or_create_child,
     find_or_create_review,
 )
-from pace_forms.surveys.catalogue import current_forms, publish_form_versions  # noqa: E402
+from pace_forms.forms.catalogue import current_forms, publish_form_versions  # noqa: E402
 
 BUDGET_BYTES = 100 * 1000
 

@@ -36,7 +36,7 @@ from pace_forms.invitations.services import (  # noqa: E402
     find_or_create_review,
 )
 from pace_forms.models import Base  # noqa: E402
-from pace_forms.surveys.catalogue import current_forms, publish_form_versions  # noqa: E402
+from pace_forms.forms.catalogue import current_forms, publish_form_versions  # noqa: E402
 
 BATCH_SIZES = (1, 10, 100)
 ANSWERS = {"understood_plan": 4, "listened_to": 5, "had_say": 3, "knows_next": "not_sure", "overall": 4, "comment": "Fine."}

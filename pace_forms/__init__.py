@@ -37,14 +37,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     from pace_forms import database, errors, security
-    from pace_forms.exports import cli as exports_cli
     from pace_forms.invitations import cli as invitations_cli
+    from pace_forms.responses import cli as responses_cli
     from pace_forms.offline import views as offline
     from pace_forms.safeguarding import cli as safeguarding_cli
-    from pace_forms.surveys import catalogue
+    from pace_forms.forms import catalogue
     from pace_forms.surveys import views as surveys
     from pace_forms.sync import api as sync
-    from pace_forms.sync import cli as sync_cli
 
     database.init_app(app)
     security.init_app(app)
@@ -54,7 +53,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(sync.bp)
     app.register_blueprint(offline.bp)
     invitations_cli.init_app(app)
-    exports_cli.init_app(app)
+    responses_cli.init_app(app)
     safeguarding_cli.init_app(app)
-    sync_cli.init_app(app)
     return app

@@ -14,8 +14,8 @@ from werkzeug.serving import run_simple
 from pace_forms import create_app
 from pace_forms.config import ConfigError
 from pace_forms.extensions import db
-from pace_forms.surveys.catalogue import current_forms, publish_form_versions
-from pace_forms.surveys.definitions import FormDefinitionError
+from pace_forms.forms.catalogue import current_forms, publish_form_versions
+from pace_forms.forms.definitions import FormDefinitionError
 
 
 def upgrade_database() -> None:

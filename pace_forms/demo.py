@@ -14,7 +14,7 @@ from pace_forms.invitations.services import (
     find_or_create_review,
 )
 from pace_forms.models import utc_now
-from pace_forms.surveys.catalogue import current_forms
+from pace_forms.forms.catalogue import current_forms
 
 DEMO_CHILDREN = [
     ("DEMO-001", "4-7", "first"),

@@ -21,8 +21,8 @@ from pace_forms.invitations.services import (
 )
 from pace_forms.config import PROJECT_ROOT
 from pace_forms.models import Base
-from pace_forms.surveys.catalogue import publish_form_versions
-from pace_forms.surveys.definitions import load_forms
+from pace_forms.forms.catalogue import publish_form_versions
+from pace_forms.forms.definitions import load_forms
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-for-anything"
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("PACE_TEST_DATABASE_URL") else [])

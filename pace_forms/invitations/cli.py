@@ -16,8 +16,8 @@ from pace_forms.invitations.services import (
     find_or_create_review,
 )
 from pace_forms.models import AGE_BANDS, REVIEW_KINDS
-from pace_forms.surveys.catalogue import current_forms
-from pace_forms.surveys.definitions import AUDIENCES
+from pace_forms.forms.catalogue import current_forms
+from pace_forms.forms.definitions import AUDIENCES
 
 
 def parse_day(ctx, param, value: str) -> date:

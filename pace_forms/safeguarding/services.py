@@ -1,14 +1,18 @@
-"""Listing and acknowledging safeguarding follow-ups. Flushes; never commits."""
+"""Safeguarding follow-ups: raising them as responses arrive, listing and
+acknowledging them. Flushes; never commits."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from collections.abc import Iterable
 from datetime import date, datetime
+from typing import Any
 
 from pace_forms.extensions import db
 from pace_forms.models import Area, Child, FollowUp, Response, Review, utc_now
 from pace_forms.safeguarding.concerns import find_concern_words
-from pace_forms.surveys.catalogue import current_forms, definition_of
+from pace_forms.forms.catalogue import current_forms, definition_of
+from pace_forms.forms.definitions import FormDefinition
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,42 @@ def free_text_of(response: Response) -> tuple[str, ...]:
     form = definition_of(response.form_version) if response.form_version else current_forms().get(response.form_key)
     text_keys = {question.key for question in form.questions if question.type == "text"} if form else set()
     return tuple(answers[key] for key in answers if key in text_keys and isinstance(answers[key], str) and answers[key].strip())
+
+
+def raise_follow_ups(
+    response: Response,
+    answers: Any,
+    form: FormDefinition | None,
+    *,
+    concern_audiences: Iterable[str],
+    concern_words: Iterable[str],
+) -> list[FollowUp]:
+    """Follow-ups for a person to act on: a child who asked for someone to get
+    in touch, or whose words raise a concern. Raised even when the response
+    itself is quarantined (an expired link, say): safety first."""
+    if not isinstance(answers, dict):
+        return []
+    reasons = []
+    follow_up = form.follow_up if form else None
+    if follow_up and str(answers.get(follow_up["question"])) == str(follow_up["when"]):
+        reasons.append("asked_for_contact")
+    if response.audience in concern_audiences:
+        texts = [value for value in answers.values() if isinstance(value, str)]
+        if any(find_concern_words(text, concern_words) for text in texts):
+            reasons.append("concern_words")
+    raised = [
+        FollowUp(
+            response_id=response.id,
+            area_id=response.area_id,
+            review_id=response.review_id,
+            reason=reason,
+            created_at=response.received_at,
+        )
+        for reason in reasons
+    ]
+    db.session.add_all(raised)
+    db.session.flush()
+    return raised
 
 
 class FollowUpError(LookupError):

@@ -16,10 +16,10 @@ from pace_forms.database import begin_writing
 from pace_forms.extensions import csrf, db, limiter
 from pace_forms.invitations.services import find_invitation
 from pace_forms.models import FollowUp, utc_now
-from pace_forms.surveys.catalogue import current_forms
-from pace_forms.surveys.definitions import FormDefinition, drop_unshown_answers, validate_answers
+from pace_forms.forms.catalogue import current_forms
+from pace_forms.forms.definitions import FormDefinition, drop_unshown_answers, validate_answers
 from pace_forms.surveys.interface import interface_strings, language_name
-from pace_forms.sync.ingest import CREATED, DUPLICATE, record_responses
+from pace_forms.responses.recording import CREATED, DUPLICATE, record_responses
 
 bp = Blueprint("surveys", __name__)
 

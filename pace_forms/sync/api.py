@@ -1,15 +1,16 @@
-"""The JSON API under /api/v1: response sync, form definitions, the OpenAPI document."""
+"""The JSON API under /api/v1, one module a resource: responses (sync) here,
+form definitions in forms.py, and the OpenAPI document. Thin layers over the
+responses feature and the form library."""
 
 from __future__ import annotations
 
 import json
 
-from flask import Blueprint, current_app, jsonify, request, url_for
+from flask import Blueprint, current_app, jsonify, request
 
 from pace_forms.errors import api_error
 from pace_forms.extensions import csrf, db, limiter
-from pace_forms.surveys.catalogue import current_forms, definition_of, find_form_version
-from pace_forms.sync.ingest import MAX_VERSION_NUMBER, record_responses
+from pace_forms.responses.recording import record_responses
 from pace_forms.sync.openapi import openapi_document
 
 bp = Blueprint("sync", __name__, url_prefix="/api/v1")
@@ -54,44 +55,10 @@ def post_responses():
     return jsonify({"results": [result.to_json() for result in results]})
 
 
-@bp.get("/forms")
-def list_forms():
-    forms = [
-        {
-            "key": form.key,
-            "version": form.version,
-            "title": form.title,
-            "audience": form.audience,
-            "locale": form.locale,
-            "content_hash": form.content_hash,
-            "url": url_for("sync.get_form", key=form.key),
-        }
-        for form in current_forms().values()
-    ]
-    return jsonify({"forms": forms})
-
-
-@bp.get("/forms/<key>")
-def get_form(key: str):
-    version = request.args.get("version")
-    form = current_forms().get(key)
-    if version is not None:
-        # isdigit() alone also passes "²", which int() refuses.
-        if not (version.isascii() and version.isdigit()):
-            return api_error(400, "malformed", "version must be a whole number.", where="version")
-        number = int(version)
-        row = find_form_version(key, number) if number <= MAX_VERSION_NUMBER else None
-        form = definition_of(row) if row is not None else None
-    if form is None:
-        return api_error(404, "not_found", f"There is no form {key!r}" + (f" version {version}." if version else "."), where="key")
-    language = request.args.get("lang")
-    if language is not None:
-        if language not in form.languages:
-            return api_error(404, "not_found", f"{key} is not translated into {language!r}; it has {', '.join(form.languages)}.", where="lang")
-        form = form.localised(language)
-    return jsonify(form.to_public())
-
-
 @bp.get("/openapi.json")
 def openapi():
     return jsonify(openapi_document(current_app.config["MAX_BATCH_ITEMS"], current_app.config["MAX_CONTENT_LENGTH"]))
+
+
+# Routes of the other resources, on the same blueprint.
+from pace_forms.sync import forms  # noqa: E402,F401

@@ -12,7 +12,7 @@ import pytest
 
 from pace_forms.cli import cli
 from pace_forms.config import PROJECT_ROOT
-from pace_forms.surveys.definitions import load_forms
+from pace_forms.forms.definitions import load_forms
 from tests.conftest import PARENT_FORM_VERSION
 
 PARENT_FORM = load_forms(PROJECT_ROOT / "forms")["parent-review"]

@@ -5,7 +5,7 @@ from pace_forms.models import FollowUp
 
 
 def child_item(make_item, token, comment, form="child-8-11-review"):
-    from pace_forms.surveys.catalogue import current_forms
+    from pace_forms.forms.catalogue import current_forms
 
     version = current_forms()[form].version
     return make_item(token, form=form, form_version=version, answers={"comment": comment})

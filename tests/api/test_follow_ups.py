@@ -15,7 +15,7 @@ from tests.api.pages import page_text, squeezed, hidden_field
 from pace_forms.config import PROJECT_ROOT
 from pace_forms.extensions import db
 from pace_forms.models import Area, FollowUp, Response, Review
-from pace_forms.surveys.definitions import load_forms
+from pace_forms.forms.definitions import load_forms
 
 RESPONSES_URL = "/api/v1/responses"
 FORMS = load_forms(PROJECT_ROOT / "forms")

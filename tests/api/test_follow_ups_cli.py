@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pace_forms.cli import cli
-from pace_forms.surveys.catalogue import current_forms
+from pace_forms.forms.catalogue import current_forms
 
 
 def send_child_answers(app, client, make_invitation, make_item, answers, child="C-0001"):

@@ -13,8 +13,8 @@ from openapi_spec_validator import validate
 from pace_forms import create_app
 from pace_forms.config import PROJECT_ROOT
 from pace_forms.extensions import db
-from pace_forms.surveys import catalogue
-from pace_forms.surveys.definitions import FormDefinitionError, load_forms
+from pace_forms.forms import catalogue
+from pace_forms.forms.definitions import FormDefinitionError, load_forms
 from tests.conftest import PARENT_FORM_VERSION
 
 PARENT_FORM = load_forms(PROJECT_ROOT / "forms")["parent-review"]

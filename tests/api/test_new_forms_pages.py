@@ -14,7 +14,7 @@ from tests.api.pages import page_text, squeezed, hidden_field
 from pace_forms.config import PROJECT_ROOT
 from pace_forms.extensions import db
 from pace_forms.models import Response
-from pace_forms.surveys.definitions import load_forms
+from pace_forms.forms.definitions import load_forms
 from pace_forms.surveys.interface import interface_strings
 
 FORMS = load_forms(PROJECT_ROOT / "forms")

@@ -10,7 +10,7 @@ from datetime import date, datetime, timezone
 import pytest
 
 from pace_forms.config import PROJECT_ROOT
-from pace_forms.surveys.definitions import load_forms
+from pace_forms.forms.definitions import load_forms
 from tests.api.pages import page_text, hidden_field
 from tests.conftest import PARENT_FORM_VERSION
 

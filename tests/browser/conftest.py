@@ -196,7 +196,7 @@ def wait_until(condition, timeout: float = 20.0, interval: float = 0.2):
 @pytest.fixture
 def survey_path_for(server_app):
     """survey_path_for(form_key) -> the /s/<token> path of a new link for that form."""
-    from pace_forms.surveys.catalogue import current_forms
+    from pace_forms.forms.catalogue import current_forms
 
     def make(form_key: str) -> str:
         with server_app.app_context():
@@ -232,7 +232,7 @@ def custom_form_server(tmp_path):
     a server of its own whose only form is the one given."""
     import yaml
 
-    from pace_forms.surveys.catalogue import publish_form_versions
+    from pace_forms.forms.catalogue import publish_form_versions
 
     started = []
 

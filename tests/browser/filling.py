@@ -9,14 +9,14 @@ from typing import Any
 from playwright.sync_api import Page, expect
 
 from pace_forms.config import PROJECT_ROOT
-from pace_forms.surveys.definitions import FormDefinition, Question, load_forms
+from pace_forms.forms.definitions import FormDefinition, Question, load_forms
 
 FORMS = load_forms(PROJECT_ROOT / "forms")
 FOLLOW_UP_YES = "yes"
 
 
 def stored_value(question: Question, value: Any) -> Any:
-    """How an Answer row holds a value (see pace_forms/sync/ingest.py)."""
+    """How an Answer row holds a value (see pace_forms/responses/recording.py)."""
     if question.type == "picture_sort":
         return json.dumps(value, separators=(",", ":"))
     if question.type == "multi":

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from pace_forms.surveys.definitions import parse_definition, validate_answers
-from pace_forms.surveys.question_types import QUESTION_TYPES, AnswerError
+from pace_forms.forms.definitions import parse_definition, validate_answers
+from pace_forms.forms.question_types import QUESTION_TYPES, AnswerError
 
 FORM = {
     "key": "test-review",

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from pace_forms.config import PROJECT_ROOT
-from pace_forms.surveys.definitions import (
+from pace_forms.forms.definitions import (
     FormDefinitionError,
     check_versions_bumped,
     load_forms,

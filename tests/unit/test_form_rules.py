@@ -9,7 +9,7 @@ import copy
 import pytest
 import yaml
 
-from pace_forms.surveys.definitions import FormDefinitionError, load_forms, parse_definition
+from pace_forms.forms.definitions import FormDefinitionError, load_forms, parse_definition
 
 # Every name the forms below use, as static/pictures would hold them.
 PICTURES = {"ear", "speech-bubble", "calendar", "phone", "carer", "worker", "house", "school", "tick", "question", "cross"}

@@ -9,8 +9,8 @@ import json
 
 import pytest
 
-from pace_forms.surveys.definitions import FormDefinitionError, parse_definition, validate_answers
-from pace_forms.surveys.question_types import AnswerError
+from pace_forms.forms.definitions import FormDefinitionError, parse_definition, validate_answers
+from pace_forms.forms.question_types import AnswerError
 
 CARDS = [
     {"value": "home", "label": "My home", "image": "house"},

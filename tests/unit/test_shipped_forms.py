@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from pace_forms.config import PROJECT_ROOT
-from pace_forms.surveys.definitions import FormDefinition, load_forms
+from pace_forms.forms.definitions import FormDefinition, load_forms
 
 FORMS_DIR = PROJECT_ROOT / "forms"
 STATIC = PROJECT_ROOT / "static"

@@ -23,10 +23,11 @@ from pace_forms.database import begin_writing
 from pace_forms.extensions import db
 from pace_forms.invitations.services import find_invitation
 from pace_forms.invitations.tokens import hash_token
-from pace_forms.models import Answer, FollowUp, Invitation, Response, ResponseConflict, utc_now
-from pace_forms.safeguarding.concerns import DEFAULT_CONCERN_WORDS, find_concern_words
-from pace_forms.surveys.catalogue import current_forms, definition_of, find_form_version
-from pace_forms.surveys.definitions import validate_answers
+from pace_forms.models import Answer, Invitation, Response, ResponseConflict, utc_now
+from pace_forms.safeguarding.concerns import DEFAULT_CONCERN_WORDS
+from pace_forms.safeguarding.services import raise_follow_ups
+from pace_forms.forms.catalogue import current_forms, definition_of, find_form_version
+from pace_forms.forms.definitions import validate_answers
 
 CREATED, DUPLICATE, CONFLICT, QUARANTINED, REJECTED = "created", "duplicate", "conflict", "quarantined", "rejected"
 MAX_LOCALE_LENGTH = 35
@@ -97,43 +98,20 @@ def _record_item(item: Any, now: datetime) -> ItemResult:
         if stored is None:
             raise
         return _answer_resend(stored, item, digest)
-    _raise_follow_ups(response, item)
+    form = definition_of(response.form_version) if response.form_version else current_forms().get(response.form_key)
+    raise_follow_ups(
+        response,
+        item.get("answers"),
+        form,
+        concern_audiences=current_app.config["CONCERN_AUDIENCES"],
+        concern_words=current_app.config["CONCERN_WORDS"] or DEFAULT_CONCERN_WORDS,
+    )
     if response.status == "accepted":
         invitation.used_at = now
         invitation.used_by_response_id = response_id
         db.session.flush()
         return ItemResult(response_id, CREATED)
     return ItemResult(response_id, QUARANTINED, problems)
-
-
-def _raise_follow_ups(response: Response, item: dict[str, Any]) -> None:
-    """Follow-ups for a person to act on: a child who asked for someone to get
-    in touch, or whose words raise a concern. Raised even when the response
-    itself is quarantined (an expired link, say): safety first."""
-    answers = item.get("answers")
-    if not isinstance(answers, dict):
-        return
-    form = definition_of(response.form_version) if response.form_version else current_forms().get(response.form_key)
-    reasons = []
-    follow_up = form.follow_up if form else None
-    if follow_up and str(answers.get(follow_up["question"])) == str(follow_up["when"]):
-        reasons.append("asked_for_contact")
-    if response.audience in current_app.config["CONCERN_AUDIENCES"]:
-        concern_words = current_app.config["CONCERN_WORDS"] or DEFAULT_CONCERN_WORDS
-        texts = [value for value in answers.values() if isinstance(value, str)]
-        if any(find_concern_words(text, concern_words) for text in texts):
-            reasons.append("concern_words")
-    for reason in reasons:
-        db.session.add(
-            FollowUp(
-                response_id=response.id,
-                area_id=response.area_id,
-                review_id=response.review_id,
-                reason=reason,
-                created_at=response.received_at,
-            )
-        )
-    db.session.flush()
 
 
 def _authorise(item: dict[str, Any]) -> tuple[Invitation | None, dict[str, str]]:

@@ -11,7 +11,7 @@ from sqlalchemy import inspect
 
 from pace_forms.extensions import db
 from pace_forms.models import FormVersion
-from pace_forms.surveys.definitions import (
+from pace_forms.forms.definitions import (
     FormDefinition,
     FormDefinitionError,
     check_versions_bumped,

@@ -16,7 +16,7 @@ from typing import Any
 import jsonschema
 import yaml
 
-from pace_forms.surveys.question_types import QUESTION_TYPES, AnswerError, question_type
+from pace_forms.forms.question_types import QUESTION_TYPES, AnswerError, question_type
 
 AUDIENCES = ("parent", "carer", "child-4-7", "child-8-11", "young-person", "worker")
 # What a `meta` question records about a response (never who answered).

@@ -1,0 +1,2 @@
+"""Responses: recording (the one write path), held responses, export, and
+their commands."""
