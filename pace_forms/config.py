@@ -25,8 +25,14 @@ DEFAULTS: dict[str, object] = {
     "AUDIO_DIR": str(PROJECT_ROOT / "static" / "audio"),
     # How long a survey link stays valid after the review.
     "INVITATION_DAYS": 28,
+    # An item filled in while its link was valid still counts when it arrives
+    # up to this many days after the link expired (a phone kept offline).
+    "EXPIRED_LINK_GRACE_DAYS": 14,
     # The sync contract's limits.
     "MAX_BATCH_ITEMS": 100,
+    # Responses quarantined and conflicts kept aside that one survey link may
+    # add; past it an item is answered but not stored (a flood, not a family).
+    "MAX_HELD_RESPONSES_PER_LINK": 20,
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     # Absolute base for printed links (the CLI has no request to take it from).
     "BASE_URL": "http://127.0.0.1:5000",

@@ -99,6 +99,9 @@ class ResponseConflict(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     response_id: Mapped[str] = mapped_column(ForeignKey("response.id"), index=True)
+    # The link it came with (it may differ from the stored response's): what
+    # a link may have held for it is capped.
+    invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitation.id"), index=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     raw: Mapped[dict[str, Any]] = mapped_column(JSON)
     content_hash: Mapped[str] = mapped_column(String(64))

@@ -1,41 +1,64 @@
 """The one write path for responses: the sync API, the no-JavaScript form post
 and (later) kiosk mode all come through record_responses().
 
-Exactly-once rests on the database, not on a check-then-insert: the response's
-primary key is the id the device made, each item is inserted in its own
-SAVEPOINT, and a unique-key clash is answered by comparing content with what
-is stored (duplicate) or keeping the newcomer aside (conflict)."""
+A batch costs a handful of statements, whatever its size:
+
+1. one locked SELECT of the batch's invitations with their reviews, in id
+   order (FOR UPDATE on PostgreSQL, so two batches never deadlock; on SQLite
+   begin_writing() took the database's write lock at BEGIN);
+2. one SELECT of the ids already stored;
+3. a plan made in memory, item by item in the order sent, exactly as if each
+   item were stored before the next is looked at;
+4. one INSERT ... ON CONFLICT (id) DO NOTHING RETURNING id of the planned
+   responses. Fewer ids back than planned means another request stored one
+   of those ids after step 2: our rows are taken out again and the batch is
+   planned afresh from what is stored now (the re-plan);
+5. answers, conflicts kept aside, invitation updates and follow-ups, each as
+   one executemany.
+
+Exactly-once rests on the primary key (the id made on the device), not on
+the look-up. Form versions never change, so each process reads each once."""
 
 from __future__ import annotations
 
-import hashlib
-import json
-import re
-import uuid
-from dataclasses import dataclass, field
-from datetime import datetime
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, delete, func, select, union_all, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm.util import identity_key
 
 from pace_forms.database import begin_writing
 from pace_forms.extensions import db
-from pace_forms.invitations.services import find_invitation
-from pace_forms.invitations.tokens import hash_token
-from pace_forms.models import Answer, Invitation, Response, ResponseConflict, utc_now
-from pace_forms.safeguarding.concerns import DEFAULT_CONCERN_WORDS
-from pace_forms.safeguarding.services import raise_follow_ups
 from pace_forms.forms.catalogue import current_forms, definition_of, find_form_version
-from pace_forms.forms.definitions import validate_answers
+from pace_forms.forms.definitions import FormDefinition, validate_answers
+from pace_forms.invitations.tokens import hash_token
+from pace_forms.models import Answer, Invitation, Response, ResponseConflict, Review, utc_now
+from pace_forms.responses.items import (
+    content_hash_of,
+    display_id,
+    kept_fields,
+    parse_id,
+    parse_timestamp,
+    unstorable_part,
+)
+from pace_forms.safeguarding.concerns import DEFAULT_CONCERN_WORDS
+from pace_forms.safeguarding.services import FollowUpCause, follow_up_reasons, raise_follow_ups
 
 CREATED, DUPLICATE, CONFLICT, QUARANTINED, REJECTED = "created", "duplicate", "conflict", "quarantined", "rejected"
 MAX_LOCALE_LENGTH = 35
 # form_version is an INTEGER column: a bigger number cannot even be looked up.
 MAX_VERSION_NUMBER = 2**31 - 1
-# Neither a NUL (PostgreSQL text refuses it) nor an unpaired surrogate (not
-# encodable as UTF-8) can be stored; JSON escapes can carry both.
-UNSTORABLE_TEXT = re.compile(r"[\x00\ud800-\udfff]")
+# How far ahead of the server's clock a device's may run before its
+# submitted_at is not believed: an hour covers a phone that missed a clock
+# change or has its time zone wrong, not one set days ahead.
+MAX_CLOCK_SKEW = timedelta(hours=1)
+FORM_VERSIONS_KEY = "pace_forms.responses.form_versions"
+CONFLICT_MESSAGE = "a different response with this id is already stored; it was kept and this one set aside for an admin"
 
 
 @dataclass
@@ -48,219 +71,396 @@ class ItemResult:
         return {"id": self.id, "status": self.status, "errors": self.errors}
 
 
+@dataclass(frozen=True)
+class RecordingRules:
+    """The settings that decide what an item becomes."""
+
+    expired_link_grace: timedelta
+    max_held_per_link: int
+    concern_audiences: tuple[str, ...]
+    concern_words: tuple[str, ...]
+
+    @classmethod
+    def from_config(cls, config) -> RecordingRules:
+        return cls(
+            expired_link_grace=timedelta(days=config["EXPIRED_LINK_GRACE_DAYS"]),
+            max_held_per_link=config["MAX_HELD_RESPONSES_PER_LINK"],
+            concern_audiences=tuple(config["CONCERN_AUDIENCES"]),
+            concern_words=tuple(config["CONCERN_WORDS"] or DEFAULT_CONCERN_WORDS),
+        )
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """An item that passed every check that needs no database."""
+
+    item: dict[str, Any]
+    response_id: str
+    token_hash: str
+    digest: str
+
+
+@dataclass
+class _Link:
+    """A locked invitation, with what planning needs of its review."""
+
+    id: int
+    review_id: int
+    area_id: int
+    review_held_on: date
+    audience: str
+    form_key: str
+    expires_at: datetime
+    used_at: datetime | None
+    used_by_response_id: str | None
+
+
+@dataclass(frozen=True)
+class _PublishedVersion:
+    id: int
+    form: FormDefinition
+
+
+@dataclass
+class _Plan:
+    results: list[ItemResult] = field(default_factory=list)
+    responses: list[dict[str, Any]] = field(default_factory=list)
+    answers: list[dict[str, Any]] = field(default_factory=list)
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
+    # invitation id -> the response that uses it now
+    used_links: dict[int, str] = field(default_factory=dict)
+    follow_ups: list[FollowUpCause] = field(default_factory=list)
+
+
 def record_responses(items: list[Any], *, now: datetime | None = None) -> list[ItemResult]:
     """Store a batch; one result per item, in order. Flushes, never commits:
     the caller (request or command) commits once, after the whole batch."""
     begin_writing()
+    db.session.flush()  # the caller's pending changes go first, before our statements
     now = now or utc_now()
-    return [_record_item(item, now) for item in items]
+    rules = RecordingRules.from_config(current_app.config)
+    checked = [_check(item) for item in items]
+    candidates = [entry for entry in checked if isinstance(entry, _Candidate)]
+    links = _lock_links({candidate.token_hash for candidate in candidates})
+    ids = sorted({candidate.response_id for candidate in candidates if candidate.token_hash in links})
+    while True:
+        plan = _plan(checked, links, _stored_hashes(ids), _BatchLookups(ids, [link.id for link in links.values()]), now, rules)
+        inserted = _insert_responses(plan.responses)
+        if len(inserted) == len(plan.responses):
+            break
+        # Another request stored one of these ids after our look-up (on
+        # PostgreSQL; SQLite's write lock rules it out). What each item
+        # becomes depends on the items before it, so take ours out and plan again.
+        db.session.execute(delete(Response.__table__).where(Response.__table__.c.id.in_(inserted)))
+    _write_the_rest(plan, now)
+    return plan.results
 
 
-def content_hash_of(item: dict[str, Any]) -> str:
-    """What "the same content" means for a resend: the whole item, with the
-    secret token replaced by its hash, in canonical JSON."""
-    comparable = dict(item)
-    if isinstance(comparable.get("invitation"), str):
-        comparable["invitation"] = hash_token(comparable["invitation"])
-    canonical = json.dumps(comparable, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
-def _record_item(item: Any, now: datetime) -> ItemResult:
+def _check(item: Any) -> ItemResult | _Candidate:
     if not isinstance(item, dict):
         return ItemResult(None, REJECTED, [{"field": "item", "message": "each response must be a JSON object"}])
-    response_id = _parse_id(item.get("id"))
+    response_id = parse_id(item.get("id"))
     if response_id is None:
         # Without a valid id an item cannot be stored safely: a resend would double it.
-        return ItemResult(_display_id(item.get("id")), REJECTED, [{"field": "id", "message": "must be a UUID made on the device"}])
-
-    if not _is_storable(item):
-        return ItemResult(response_id, REJECTED, [{"field": "item", "message": "contains a character that cannot be stored (a NUL or an unpaired surrogate)"}])
-
-    invitation, authority_error = _authorise(item)
-    if invitation is None:
-        return ItemResult(response_id, REJECTED, [authority_error])
-
-    digest = content_hash_of(item)
-    stored = db.session.get(Response, response_id)
-    if stored is not None:
-        return _answer_resend(stored, item, digest)
-
-    response, problems = _build_response(response_id, item, invitation, now)
-    response.content_hash = digest
-    try:
-        with db.session.begin_nested():
-            db.session.add(response)
-            db.session.flush()
-    except IntegrityError:
-        # Another request stored this id between our look-up and our insert.
-        stored = db.session.get(Response, response_id)
-        if stored is None:
-            raise
-        return _answer_resend(stored, item, digest)
-    form = definition_of(response.form_version) if response.form_version else current_forms().get(response.form_key)
-    raise_follow_ups(
-        response,
-        item.get("answers"),
-        form,
-        concern_audiences=current_app.config["CONCERN_AUDIENCES"],
-        concern_words=current_app.config["CONCERN_WORDS"] or DEFAULT_CONCERN_WORDS,
-    )
-    if response.status == "accepted":
-        invitation.used_at = now
-        invitation.used_by_response_id = response_id
-        db.session.flush()
-        return ItemResult(response_id, CREATED)
-    return ItemResult(response_id, QUARANTINED, problems)
-
-
-def _authorise(item: dict[str, Any]) -> tuple[Invitation | None, dict[str, str]]:
+        return ItemResult(display_id(item.get("id")), REJECTED, [{"field": "id", "message": "must be a UUID made on the device"}])
+    unstorable = unstorable_part(item)
+    if unstorable is not None:
+        return ItemResult(response_id, REJECTED, [unstorable])
     token = item.get("invitation")
     if isinstance(token, str) and token:
-        # Locked so that two different responses on one link cannot both count.
-        invitation = find_invitation(token, for_update=True)
-        if invitation is None:
-            return None, {"field": "invitation", "message": "this survey link is not known"}
-        return invitation, {}
+        return _Candidate(item, response_id, hash_token(token), content_hash_of(item))
     if "review" in item:
-        return None, {"field": "review", "message": "kiosk mode needs a signed-in worker who may see this review"}
-    return None, {"field": "invitation", "message": "a survey link token is needed"}
+        return ItemResult(response_id, REJECTED, [{"field": "review", "message": "kiosk mode needs a signed-in worker who may see this review"}])
+    return ItemResult(response_id, REJECTED, [{"field": "invitation", "message": "a survey link token is needed"}])
 
 
-def _answer_resend(stored: Response, item: dict[str, Any], digest: str) -> ItemResult:
-    if stored.content_hash == digest:
-        return ItemResult(stored.id, DUPLICATE)
-    try:
-        with db.session.begin_nested():
-            db.session.add(ResponseConflict(response_id=stored.id, raw=_storable(item), content_hash=digest))
-            db.session.flush()
-    except IntegrityError:
-        pass  # this very conflicting content is already kept aside
-    return ItemResult(
-        stored.id,
-        CONFLICT,
-        [{"field": "id", "message": "a different response with this id is already stored; it was kept and this one set aside for an admin"}],
+def _lock_links(token_hashes: set[str]) -> dict[str, _Link]:
+    """The batch's invitations by token hash, locked until the caller commits
+    so that two different responses on one link cannot both count. Locked in
+    id order, so two batches that share links never deadlock."""
+    if not token_hashes:
+        return {}
+    invitation, review = Invitation.__table__, Review.__table__
+    query = (
+        select(
+            invitation.c.token_hash,
+            invitation.c.id,
+            invitation.c.review_id,
+            review.c.area_id,
+            review.c.held_on,
+            invitation.c.audience,
+            invitation.c.form_key,
+            invitation.c.expires_at,
+            invitation.c.used_at,
+            invitation.c.used_by_response_id,
+        )
+        .join(review, review.c.id == invitation.c.review_id)
+        .where(invitation.c.token_hash.in_(token_hashes))
+        .order_by(invitation.c.id)
+        .with_for_update(of=invitation)
     )
+    return {token_hash: _Link(*values) for token_hash, *values in db.session.execute(query)}
 
 
-def _build_response(response_id: str, item: dict[str, Any], invitation: Invitation, now: datetime) -> tuple[Response, list[dict[str, str]]]:
-    problems: list[dict[str, str]] = []
-    review = invitation.review
-    if invitation.is_expired(now):
-        problems.append({"field": "invitation", "message": f"this survey link expired on {invitation.expires_at:%d %B %Y}"})
-    elif invitation.used_at is not None:
-        problems.append({"field": "invitation", "message": "this survey link has already been used for another response"})
+def _stored_hashes(ids: list[str]) -> dict[str, str]:
+    if not ids:
+        return {}
+    table = Response.__table__
+    return dict(db.session.execute(select(table.c.id, table.c.content_hash).where(table.c.id.in_(ids))).all())
+
+
+class _BatchLookups:
+    """What planning may need beyond links and stored ids, read at most once
+    per plan and only when an item needs it (most batches need neither)."""
+
+    def __init__(self, response_ids: list[str], link_ids: list[int]) -> None:
+        self._response_ids = response_ids
+        self._link_ids = link_ids
+        self._kept_conflicts: set[tuple[str, str]] | None = None
+        self._held: Counter[int] | None = None
+
+    def is_conflict_kept(self, response_id: str, digest: str) -> bool:
+        if self._kept_conflicts is None:
+            table = ResponseConflict.__table__
+            query = select(table.c.response_id, table.c.content_hash).where(table.c.response_id.in_(self._response_ids))
+            self._kept_conflicts = {(response_id, digest) for response_id, digest in db.session.execute(query)}
+        return (response_id, digest) in self._kept_conflicts
+
+    def held_count(self, link_id: int) -> int:
+        """Responses quarantined and conflicts kept aside that came with this link."""
+        if self._held is None:
+            response, conflict = Response.__table__, ResponseConflict.__table__
+            held = union_all(
+                select(response.c.invitation_id.label("link_id")).where(
+                    response.c.invitation_id.in_(self._link_ids), response.c.status == "quarantined"
+                ),
+                select(conflict.c.invitation_id).where(conflict.c.invitation_id.in_(self._link_ids)),
+            ).subquery()
+            self._held = Counter(dict(db.session.execute(select(held.c.link_id, func.count()).group_by(held.c.link_id)).all()))
+        return self._held[link_id]
+
+
+def _plan(
+    checked: list[ItemResult | _Candidate],
+    locked: dict[str, _Link],
+    stored: dict[str, str],
+    lookups: _BatchLookups,
+    now: datetime,
+    rules: RecordingRules,
+) -> _Plan:
+    """What each item becomes, in the order sent, as if each were stored
+    before the next is looked at. Reads nothing but `lookups`; writes nothing."""
+    plan = _Plan()
+    links = {token_hash: replace(link) for token_hash, link in locked.items()}  # a re-plan starts from the locked state
+    held_here: Counter[int] = Counter()
+    kept_conflicts: set[tuple[str, str]] = set()
+
+    def may_hold(link: _Link) -> bool:
+        return lookups.held_count(link.id) + held_here[link.id] < rules.max_held_per_link
+
+    not_kept = f"this survey link already has {rules.max_held_per_link} responses set aside for an admin, so this one was not kept"
+
+    for entry in checked:
+        if isinstance(entry, ItemResult):
+            plan.results.append(entry)
+            continue
+        link = links.get(entry.token_hash)
+        if link is None:
+            plan.results.append(ItemResult(entry.response_id, REJECTED, [{"field": "invitation", "message": "this survey link is not known"}]))
+            continue
+        if entry.response_id in stored:
+            if stored[entry.response_id] == entry.digest:
+                plan.results.append(ItemResult(entry.response_id, DUPLICATE))
+                continue
+            key = (entry.response_id, entry.digest)
+            errors = [{"field": "id", "message": CONFLICT_MESSAGE}]
+            if key not in kept_conflicts and not lookups.is_conflict_kept(*key):
+                if may_hold(link):
+                    plan.conflicts.append(
+                        {"response_id": entry.response_id, "invitation_id": link.id, "received_at": now, "raw": kept_fields(entry.item), "content_hash": entry.digest}
+                    )
+                    kept_conflicts.add(key)
+                    held_here[link.id] += 1
+                else:
+                    errors = [{"field": "id", "message": f"a different response with this id is already stored and kept; {not_kept}"}]
+            plan.results.append(ItemResult(entry.response_id, CONFLICT, errors))
+            continue
+
+        row, answers, form = _build_response(entry, link, now, rules)
+        problems = row["problems"]
+        if problems and not may_hold(link):
+            # Nothing is stored, so nothing is raised: a link past its cap is being flooded.
+            plan.results.append(ItemResult(entry.response_id, QUARANTINED, [*problems, {"field": "invitation", "message": not_kept}]))
+            continue
+        stored[entry.response_id] = entry.digest
+        plan.responses.append(row)
+        plan.answers.extend(answers)
+        if problems:
+            held_here[link.id] += 1
+            plan.results.append(ItemResult(entry.response_id, QUARANTINED, problems))
+        else:
+            link.used_at, link.used_by_response_id = now, entry.response_id
+            plan.used_links[link.id] = entry.response_id
+            plan.results.append(ItemResult(entry.response_id, CREATED))
+        for reason in follow_up_reasons(
+            entry.item.get("answers"),
+            form or current_forms().get(row["form_key"]),
+            link.audience,
+            concern_audiences=rules.concern_audiences,
+            concern_words=rules.concern_words,
+        ):
+            plan.follow_ups.append(FollowUpCause(entry.response_id, link.id, link.area_id, link.review_id, reason, now))
+    return plan
+
+
+def _build_response(
+    entry: _Candidate, link: _Link, now: datetime, rules: RecordingRules
+) -> tuple[dict[str, Any], list[dict[str, Any]], FormDefinition | None]:
+    """The response row (its problems included), its answer rows (only when
+    it counts) and the form version's definition, if known."""
+    item = entry.item
+    timing: list[dict[str, str]] = []
+    submitted_at = parse_timestamp(item.get("submitted_at"), timing)
+    if submitted_at is not None:
+        timing.extend(_timing_problems(submitted_at, link, now))
+    problems = _link_problems(link, submitted_at if not timing else None, now, rules)
 
     form_key = item.get("form")
-    if form_key != invitation.form_key:
-        problems.append({"field": "form", "message": f"this survey link is for the form {invitation.form_key!r}"})
+    if form_key != link.form_key:
+        problems.append({"field": "form", "message": f"this survey link is for the form {link.form_key!r}"})
     version_number = item.get("form_version")
     if not isinstance(version_number, int) or isinstance(version_number, bool):
         problems.append({"field": "form_version", "message": "must be a whole number"})
         version_number = None
     elif not 0 < version_number <= MAX_VERSION_NUMBER:
-        problems.append({"field": "form_version", "message": f"{invitation.form_key} has no version {version_number}"})
+        problems.append({"field": "form_version", "message": f"{link.form_key} has no version {version_number}"})
         version_number = None
-    form_version = find_form_version(invitation.form_key, version_number) if version_number is not None else None
-    if version_number is not None and form_version is None:
-        problems.append({"field": "form_version", "message": f"{invitation.form_key} has no version {version_number}"})
+    version = _published_version(link.form_key, version_number) if version_number is not None else None
+    if version_number is not None and version is None:
+        problems.append({"field": "form_version", "message": f"{link.form_key} has no version {version_number}"})
 
-    submitted_at = _parse_timestamp(item.get("submitted_at"), problems)
+    problems.extend(timing)
     locale = item.get("locale")
     if locale is not None and (not isinstance(locale, str) or not 0 < len(locale) <= MAX_LOCALE_LENGTH):
         problems.append({"field": "locale", "message": "must be a language tag such as en-GB"})
         locale = None
 
     values: dict[str, Any] = {}
-    if form_version is not None:
-        form = definition_of(form_version)
-        values, answer_problems = validate_answers(form, item.get("answers"))
+    if version is not None:
+        values, answer_problems = validate_answers(version.form, item.get("answers"))
         problems.extend(answer_problems)
 
-    response = Response(
-        id=response_id,
-        form_key=str(form_key)[:64] if form_key is not None else invitation.form_key,
-        form_version_number=version_number,
-        form_version=form_version,
-        area_id=review.area_id,
-        review_id=review.id,
-        invitation_id=invitation.id,
-        audience=invitation.audience,
-        mode="link",
-        locale=locale,
-        submitted_at=submitted_at,
-        received_at=now,
-        status="quarantined" if problems else "accepted",
-        problems=problems,
-        raw=_storable(item),
-    )
-    if not problems:
-        form = definition_of(form_version)
-        for key, value in values.items():
-            question = form.question(key)
-            kind = question.kind
-            response.answers.append(
-                Answer(
-                    question_key=key,
-                    measure=question.measure_code,
-                    value_number=kind.number(value),
-                    value_text=kind.text(value),
-                    is_positive=kind.is_positive(question.spec, value),
-                )
-            )
-    return response, problems
+    row = {
+        "id": entry.response_id,
+        "form_key": str(form_key)[:64] if form_key is not None else link.form_key,
+        "form_version_number": version_number,
+        "form_version_id": version.id if version else None,
+        "area_id": link.area_id,
+        "review_id": link.review_id,
+        "invitation_id": link.id,
+        "audience": link.audience,
+        "mode": "link",
+        "locale": locale,
+        "submitted_at": submitted_at,
+        "received_at": now,
+        "status": "quarantined" if problems else "accepted",
+        "problems": problems,
+        "raw": kept_fields(item),
+        "content_hash": entry.digest,
+        "sentiment": None,
+    }
+    answers = [] if problems else _answer_rows(entry.response_id, version.form, values)
+    return row, answers, version.form if version else None
 
 
-def _storable(item: dict[str, Any]) -> dict[str, Any]:
-    """The item as sent, less its secret token (stored only as a hash)."""
-    kept = {key: value for key, value in item.items() if key != "invitation"}
-    if isinstance(item.get("invitation"), str):
-        kept["invitation_hash"] = hash_token(item["invitation"])
-    return kept
+def _link_problems(link: _Link, submitted_at: datetime | None, now: datetime, rules: RecordingRules) -> list[dict[str, str]]:
+    """An expired link still counts an item filled in while it was valid, if
+    the item arrives within the grace period (a phone kept offline for days)."""
+    if now >= link.expires_at:
+        filled_in_time = submitted_at is not None and submitted_at < link.expires_at
+        if not (filled_in_time and now < link.expires_at + rules.expired_link_grace):
+            return [{"field": "invitation", "message": f"this survey link expired on {link.expires_at:%d %B %Y}"}]
+    if link.used_at is not None:
+        return [{"field": "invitation", "message": "this survey link has already been used for another response"}]
+    return []
 
 
-def _is_storable(item: Any) -> bool:
-    """False when any key or string in the item holds unstorable text.
-    Iterative: an item may be nested as deep as the JSON parser allowed."""
-    pending = [item]
-    while pending:
-        value = pending.pop()
-        if isinstance(value, str):
-            if UNSTORABLE_TEXT.search(value):
-                return False
-        elif isinstance(value, dict):
-            pending.extend(value.keys())
-            pending.extend(value.values())
-        elif isinstance(value, list):
-            pending.extend(value)
-    return True
+def _timing_problems(submitted_at: datetime, link: _Link, now: datetime) -> list[dict[str, str]]:
+    if submitted_at > now + MAX_CLOCK_SKEW:
+        return [{"field": "submitted_at", "message": f"is {submitted_at.isoformat()}, later than the time it arrived: the device's clock may be wrong"}]
+    # The device's own date, in its own offset: the day the person saw.
+    if submitted_at.date() < link.review_held_on:
+        return [{"field": "submitted_at", "message": f"is {submitted_at:%d %B %Y}, before the review on {link.review_held_on:%d %B %Y}"}]
+    return []
 
 
-def _parse_id(value: Any) -> str | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = uuid.UUID(value)
-    except ValueError:
-        return None
-    return str(parsed)
+def _answer_rows(response_id: str, form: FormDefinition, values: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = []
+    for key, value in values.items():
+        question = form.question(key)
+        kind = question.kind
+        rows.append(
+            {
+                "response_id": response_id,
+                "question_key": key,
+                "measure": question.measure_code,
+                "value_number": kind.number(value),
+                "value_text": kind.text(value),
+                "is_positive": kind.is_positive(question.spec, value),
+            }
+        )
+    return rows
 
 
-def _display_id(value: Any) -> str | None:
-    return value[:64] if isinstance(value, str) else None
+def _published_version(key: str, number: int) -> _PublishedVersion | None:
+    """A stored form version, read once per process (versions never change).
+    An unknown one is not remembered: a newer process may publish it."""
+    cache: dict[tuple[str, int], _PublishedVersion] = current_app.extensions.setdefault(FORM_VERSIONS_KEY, {})
+    found = cache.get((key, number))
+    if found is None:
+        row = find_form_version(key, number)
+        if row is None:
+            return None
+        found = cache[(key, number)] = _PublishedVersion(row.id, definition_of(row))
+    return found
 
 
-def _parse_timestamp(value: Any, problems: list[dict[str, str]]) -> datetime | None:
-    message = "must be an ISO 8601 date and time with its offset, such as 2026-05-01T14:30:00+01:00"
-    if not isinstance(value, str):
-        problems.append({"field": "submitted_at", "message": message})
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        problems.append({"field": "submitted_at", "message": message})
-        return None
-    if parsed.tzinfo is None:
-        problems.append({"field": "submitted_at", "message": message})
-        return None
-    return parsed
+def _dialect_insert(table):
+    insert_for = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
+    return insert_for[db.session.get_bind().dialect.name](table)
+
+
+def _insert_responses(rows: list[dict[str, Any]]) -> list[str]:
+    """The ids actually inserted; rows in id order, so that two requests
+    inserting the same ids wait for each other instead of deadlocking."""
+    if not rows:
+        return []
+    table = Response.__table__
+    statement = _dialect_insert(table).on_conflict_do_nothing(index_elements=[table.c.id]).returning(table.c.id)
+    return list(db.session.execute(statement, sorted(rows, key=lambda row: row["id"])).scalars())
+
+
+def _write_the_rest(plan: _Plan, now: datetime) -> None:
+    if plan.answers:
+        db.session.execute(Answer.__table__.insert(), plan.answers)
+    if plan.conflicts:
+        table = ResponseConflict.__table__
+        statement = _dialect_insert(table).on_conflict_do_nothing(index_elements=[table.c.response_id, table.c.content_hash])
+        db.session.execute(statement, sorted(plan.conflicts, key=lambda row: (row["response_id"], row["content_hash"])))
+    if plan.used_links:
+        table = Invitation.__table__
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("link_id"))
+            .values(used_at=bindparam("now"), used_by_response_id=bindparam("response_id"))
+        )
+        db.session.execute(
+            statement, [{"link_id": link_id, "now": now, "response_id": response_id} for link_id, response_id in sorted(plan.used_links.items())]
+        )
+        for link_id in plan.used_links:
+            # The caller may hold this invitation in the session: it is stale now.
+            loaded = db.session.identity_map.get(identity_key(Invitation, link_id))
+            if loaded is not None:
+                db.session.expire(loaded)
+    if plan.follow_ups:
+        raise_follow_ups(plan.follow_ups)

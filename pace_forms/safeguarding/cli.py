@@ -28,9 +28,11 @@ def list_command(area_code: str | None, include_acknowledged: bool) -> None:
         state = f"acknowledged {row.acknowledged_at:%d %b %Y %H:%M} by {row.acknowledged_by}" if row.acknowledged_at else "WAITING"
         click.echo(
             f"#{row.id} [{state}] {row.area} child {row.child_reference}, review {row.review_on:%d %b %Y}: "
-            f"{row.audience} {REASONS.get(row.reason, row.reason)}; raised {row.raised_at:%d %b %Y %H:%M} UTC"
+            f"{row.audience} {' and '.join(REASONS.get(reason, reason) for reason in row.reasons)}; raised {row.raised_at:%d %b %Y %H:%M} UTC"
         )
-        if row.reason == "concern_words":
+        if row.response_count > 1:
+            click.echo(f"    {row.response_count} responses on this survey link")
+        if "concern_words" in row.reasons:
             click.echo(f"    concern words: {', '.join(concern_words_in(row, concern_words))}")
         for comment in row.comments:
             click.echo(f"    said: {comment}")

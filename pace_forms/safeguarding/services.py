@@ -22,11 +22,14 @@ class FollowUpRow:
     child_reference: str
     review_on: date
     audience: str
-    reason: str
+    # Every reason on it, the first first, each once.
+    reasons: tuple[str, ...]
+    # How many responses on the link asked or worried (the first included).
+    response_count: int
     raised_at: datetime
     acknowledged_at: datetime | None
     acknowledged_by: str | None
-    # Free text of the response: what a person must read for a concern.
+    # Free text of those responses: what a person must read for a concern.
     comments: tuple[str, ...]
 
 
@@ -43,9 +46,13 @@ def list_follow_ups(area_code: str | None = None, *, include_acknowledged: bool 
         query = query.where(Area.code == area_code)
     if not include_acknowledged:
         query = query.where(FollowUp.acknowledged_at.is_(None))
+    found = db.session.execute(query).all()
+    noted_ids = {note["response_id"] for follow_up, *_ in found for note in follow_up.more_reasons}
+    noted = {response.id: response for response in db.session.execute(db.select(Response).where(Response.id.in_(noted_ids))).scalars()}
     rows = []
-    for follow_up, response, review, child, area in db.session.execute(query):
-        comments = free_text_of(response)
+    for follow_up, response, review, child, area in found:
+        responses = [response] + [noted[response_id] for response_id in dict.fromkeys(note["response_id"] for note in follow_up.more_reasons) if response_id != response.id]
+        reasons = [follow_up.reason, *(note["reason"] for note in follow_up.more_reasons)]
         rows.append(
             FollowUpRow(
                 id=follow_up.id,
@@ -53,11 +60,12 @@ def list_follow_ups(area_code: str | None = None, *, include_acknowledged: bool 
                 child_reference=child.reference,
                 review_on=review.held_on,
                 audience=response.audience,
-                reason=follow_up.reason,
+                reasons=tuple(dict.fromkeys(reasons)),
+                response_count=len(responses),
                 raised_at=follow_up.created_at,
                 acknowledged_at=follow_up.acknowledged_at,
                 acknowledged_by=follow_up.acknowledged_by,
-                comments=comments,
+                comments=tuple(comment for each in responses for comment in free_text_of(each)),
             )
         )
     return rows
@@ -73,16 +81,28 @@ def free_text_of(response: Response) -> tuple[str, ...]:
     return tuple(answers[key] for key in answers if key in text_keys and isinstance(answers[key], str) and answers[key].strip())
 
 
-def raise_follow_ups(
-    response: Response,
+@dataclass(frozen=True)
+class FollowUpCause:
+    """One reason, in one stored response, for a person to follow up."""
+
+    response_id: str
+    invitation_id: int | None
+    area_id: int
+    review_id: int
+    reason: str
+    received_at: datetime
+
+
+def follow_up_reasons(
     answers: Any,
     form: FormDefinition | None,
+    audience: str,
     *,
     concern_audiences: Iterable[str],
     concern_words: Iterable[str],
-) -> list[FollowUp]:
-    """Follow-ups for a person to act on: a child who asked for someone to get
-    in touch, or whose words raise a concern. Raised even when the response
+) -> list[str]:
+    """Why a response needs a person: a child who asked for someone to get in
+    touch, or whose words raise a concern. Looked at even when the response
     itself is quarantined (an expired link, say): safety first."""
     if not isinstance(answers, dict):
         return []
@@ -90,23 +110,50 @@ def raise_follow_ups(
     follow_up = form.follow_up if form else None
     if follow_up and str(answers.get(follow_up["question"])) == str(follow_up["when"]):
         reasons.append("asked_for_contact")
-    if response.audience in concern_audiences:
+    if audience in concern_audiences:
         texts = [value for value in answers.values() if isinstance(value, str)]
         if any(find_concern_words(text, concern_words) for text in texts):
             reasons.append("concern_words")
-    raised = [
-        FollowUp(
-            response_id=response.id,
-            area_id=response.area_id,
-            review_id=response.review_id,
-            reason=reason,
-            created_at=response.received_at,
-        )
-        for reason in reasons
-    ]
-    db.session.add_all(raised)
+    return reasons
+
+
+def raise_follow_ups(causes: list[FollowUpCause]) -> None:
+    """At most one follow-up per survey link: the first cause raises it, and
+    every later one on the same link (a second reason, another response) is
+    noted on it. A note on one already acknowledged opens it again, so that
+    what a child said afterwards still reaches a person. Flushes only."""
+    link_ids = {cause.invitation_id for cause in causes if cause.invitation_id is not None}
+    response_ids = {cause.response_id for cause in causes}
+    existing = db.session.execute(
+        db.select(FollowUp).where(db.or_(FollowUp.invitation_id.in_(link_ids), FollowUp.response_id.in_(response_ids)))
+    ).scalars()
+    by_key = {_follow_up_key(follow_up.invitation_id, follow_up.response_id): follow_up for follow_up in existing}
+    for cause in causes:
+        key = _follow_up_key(cause.invitation_id, cause.response_id)
+        follow_up = by_key.get(key)
+        if follow_up is None:
+            by_key[key] = FollowUp(
+                response_id=cause.response_id,
+                invitation_id=cause.invitation_id,
+                area_id=cause.area_id,
+                review_id=cause.review_id,
+                reason=cause.reason,
+                more_reasons=[],
+                created_at=cause.received_at,
+            )
+            db.session.add(by_key[key])
+            continue
+        note = {"response_id": cause.response_id, "reason": cause.reason, "received_at": cause.received_at.isoformat()}
+        if follow_up.acknowledged_at is not None:
+            note["reopened_after"] = f"acknowledged {follow_up.acknowledged_at.isoformat()} by {follow_up.acknowledged_by}"
+            follow_up.acknowledged_at = follow_up.acknowledged_by = None
+        follow_up.more_reasons = [*follow_up.more_reasons, note]
     db.session.flush()
-    return raised
+
+
+def _follow_up_key(invitation_id: int | None, response_id: str) -> tuple[str, object]:
+    # Kiosk responses (no link) get one each.
+    return ("link", invitation_id) if invitation_id is not None else ("response", response_id)
 
 
 class FollowUpError(LookupError):

@@ -10,6 +10,7 @@ from flask import Blueprint, current_app, jsonify, request
 
 from pace_forms.errors import api_error
 from pace_forms.extensions import csrf, db, limiter
+from pace_forms.responses.items import read_json_float, read_json_int
 from pace_forms.responses.recording import record_responses
 from pace_forms.sync.openapi import openapi_document
 
@@ -35,7 +36,8 @@ def post_responses():
         return api_error(415, "unsupported_media_type", "Send the batch as JSON with Content-Type: application/json.", where="Content-Type")
     body = request.get_data(cache=False)
     try:
-        payload = json.loads(body, parse_constant=_refuse_constant)
+        # A number nothing can hold is kept as a marker, so that only its item is refused.
+        payload = json.loads(body, parse_constant=_refuse_constant, parse_int=read_json_int, parse_float=read_json_float)
     except UnicodeDecodeError:
         return api_error(400, "malformed", "The body is not UTF-8 text.", where="body")
     except json.JSONDecodeError as error:
