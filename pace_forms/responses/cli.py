@@ -27,7 +27,10 @@ def held_command(area_code: str | None) -> None:
     items = held_responses(area_code)
     for item in items:
         version = f" v{item.form_version}" if item.form_version is not None else ""
-        click.echo(f"{item.kind.upper()} {item.response_id} {item.area} {item.form}{version}, received {item.received_at:%d %b %Y %H:%M} UTC")
+        click.echo(
+            f"{item.kind.upper()} {item.response_id} {item.area} {item.form}{version}, "
+            f"submitted {item.submitted_at}, received {item.received_at:%d %b %Y %H:%M} UTC"
+        )
         for problem in item.problems:
             click.echo(f"    {problem}")
     click.echo(f"{len(items)} response(s) held.", err=True)

@@ -83,7 +83,7 @@ def unstorable_part(item: dict[str, Any]) -> dict[str, str] | None:
         elif isinstance(value, list):
             pending.extend((f"{path}[{index}]", inner) for index, inner in enumerate(value))
         elif not _is_holdable_number(value):
-            return {"field": path or "item", "message": "is a number too large to store: no form has an answer like it"}
+            return {"field": path or "item", "message": "is a number that cannot be stored (over 4,300 digits, or beyond ±1.8e308): no form has an answer like it"}
     return None
 
 

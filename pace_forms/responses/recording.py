@@ -323,7 +323,7 @@ def _build_response(
     submitted_at = parse_timestamp(item.get("submitted_at"), timing)
     if submitted_at is not None:
         timing.extend(_timing_problems(submitted_at, link, now))
-    problems = _link_problems(link, submitted_at if not timing else None, now, rules)
+    problems = _link_problems(link, submitted_at, now, rules)
 
     form_key = item.get("form")
     if form_key != link.form_key:

@@ -6,13 +6,11 @@ the fields the sync contract names are kept. Both backends."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timezone
 
 import pytest
 
 from pace_forms.cli import cli
 from pace_forms.extensions import db
-from pace_forms.invitations.services import create_invitation, find_or_create_area, find_or_create_child, find_or_create_review
 from pace_forms.models import FollowUp, Response, ResponseConflict
 from tests.api.test_follow_ups import FORMS, child_item
 
@@ -113,66 +111,49 @@ def test_each_link_still_raises_its_own(app, post_batch, young_person_link):
 # the cap on what one link may have held aside
 
 
-def test_past_the_cap_a_link_s_items_are_answered_but_not_stored(app_with, backend, make_item, make_invitation_on):
-    app = app_with(backend, MAX_HELD_RESPONSES_PER_LINK=3)
-    client = app.test_client()
-    token = make_invitation_on(app)
-    items = [make_item(token, form_version=99) for _ in range(5)]
+class TestACapOfTwoHeldPerLink:
+    @pytest.fixture
+    def app(self, backend, app_with):
+        return app_with(backend, MAX_HELD_RESPONSES_PER_LINK=2)
 
-    first = client.post("/api/v1/responses", json={"responses": items}).json["results"]
-    again = client.post("/api/v1/responses", json={"responses": items}).json["results"]
+    def test_past_the_cap_a_link_s_items_are_answered_but_not_stored(self, app, post_batch, make_invitation, make_item):
+        token = make_invitation()
+        items = [make_item(token, form_version=99) for _ in range(4)]
 
-    assert [result["status"] for result in first] == ["quarantined"] * 5
-    assert all("not kept" not in str(result["errors"]) for result in first[:3])
-    for result in first[3:]:
-        assert [error["field"] for error in result["errors"]] == ["form_version", "invitation"]
-        assert "already has 3 responses set aside" in result["errors"][1]["message"]
-        assert "not kept" in result["errors"][1]["message"]
-    assert held_counts(app) == (3, 0)
-    # Sent again: the kept ones are duplicates, the others are still not kept.
-    assert [result["status"] for result in again] == ["duplicate"] * 3 + ["quarantined"] * 2
-    assert held_counts(app) == (3, 0)
+        first = post_batch(*items).json["results"]
+        again = post_batch(*items).json["results"]
 
+        assert [result["status"] for result in first] == ["quarantined"] * 4
+        assert all("not kept" not in str(result["errors"]) for result in first[:2])
+        for result in first[2:]:
+            assert [error["field"] for error in result["errors"]] == ["form_version", "invitation"]
+            assert "already has 2 responses set aside" in result["errors"][1]["message"]
+            assert "not kept" in result["errors"][1]["message"]
+        assert held_counts(app) == (2, 0)
+        # Sent again: the kept ones are duplicates, the others are still not kept.
+        assert [result["status"] for result in again] == ["duplicate"] * 2 + ["quarantined"] * 2
+        assert held_counts(app) == (2, 0)
 
-def test_conflicts_count_toward_the_cap(app_with, backend, make_item, make_invitation_on):
-    app = app_with(backend, MAX_HELD_RESPONSES_PER_LINK=2)
-    client = app.test_client()
-    token = make_invitation_on(app)
-    item = make_item(token)
-    client.post("/api/v1/responses", json={"responses": [item]})
-    changes = [{**item, "answers": {**item["answers"], "overall": value}} for value in (1, 2, 3)]
+    def test_conflicts_count_toward_the_cap(self, app, post_batch, make_invitation, make_item):
+        item = make_item(make_invitation())
+        post_batch(item)
+        changes = [{**item, "answers": {**item["answers"], "overall": value}} for value in (1, 2, 3)]
 
-    results = client.post("/api/v1/responses", json={"responses": changes}).json["results"]
+        results = post_batch(*changes).json["results"]
 
-    assert [result["status"] for result in results] == ["conflict"] * 3
-    assert "not kept" in results[2]["errors"][0]["message"]
-    assert held_counts(app) == (0, 2)
+        assert [result["status"] for result in results] == ["conflict"] * 3
+        assert "not kept" not in results[1]["errors"][0]["message"]
+        assert "not kept" in results[2]["errors"][0]["message"]
+        assert held_counts(app) == (0, 2)
 
+    def test_the_cap_is_per_link(self, app, post_batch, make_invitation, make_item):
+        flooded, other = make_invitation(child="C-1"), make_invitation(child="C-2")
+        post_batch(*[make_item(flooded, form_version=99) for _ in range(3)])
 
-def test_the_cap_is_per_link(app_with, backend, make_item, make_invitation_on):
-    app = app_with(backend, MAX_HELD_RESPONSES_PER_LINK=1)
-    client = app.test_client()
-    flooded, other = make_invitation_on(app, child="C-1"), make_invitation_on(app, child="C-2")
-    client.post("/api/v1/responses", json={"responses": [make_item(flooded, form_version=99) for _ in range(3)]})
+        [result] = post_batch(make_item(other, form_version=99)).json["results"]
 
-    result = client.post("/api/v1/responses", json={"responses": [make_item(other, form_version=99)]}).json["results"][0]
-
-    assert result["status"] == "quarantined" and "not kept" not in str(result["errors"])
-    assert held_counts(app) == (2, 0)
-
-
-@pytest.fixture
-def make_invitation_on():
-    """make_invitation_on(app, child=...) -> a parent link on that app's database."""
-    def make(app, child: str = "C-0001") -> str:
-        with app.app_context():
-            area = find_or_create_area("TEST")
-            review = find_or_create_review(find_or_create_child(area, child, "8-11"), date(2026, 11, 2))
-            token = create_invitation(review, "parent", "parent-review", valid_days=28, now=datetime.now(timezone.utc)).token
-            db.session.commit()
-            return token
-
-    return make
+        assert result["status"] == "quarantined" and "not kept" not in str(result["errors"])
+        assert held_counts(app) == (3, 0)
 
 
 # only the contract's fields are kept
