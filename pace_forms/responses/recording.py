@@ -250,67 +250,76 @@ def _plan(
 ) -> _Plan:
     """What each item becomes, in the order sent, as if each were stored
     before the next is looked at. Reads nothing but `lookups`; writes nothing."""
-    plan = _Plan()
-    links = {token_hash: replace(link) for token_hash, link in locked.items()}  # a re-plan starts from the locked state
-    held_here: Counter[int] = Counter()
-    kept_conflicts: set[tuple[str, str]] = set()
-
-    def may_hold(link: _Link) -> bool:
-        return lookups.held_count(link.id) + held_here[link.id] < rules.max_held_per_link
-
-    not_kept = f"this survey link already has {rules.max_held_per_link} responses set aside for an admin, so this one was not kept"
-
+    planner = _Planner(locked, stored, lookups, now, rules)
     for entry in checked:
-        if isinstance(entry, ItemResult):
-            plan.results.append(entry)
-            continue
-        link = links.get(entry.token_hash)
-        if link is None:
-            plan.results.append(ItemResult(entry.response_id, REJECTED, [{"field": "invitation", "message": "this survey link is not known"}]))
-            continue
-        if entry.response_id in stored:
-            if stored[entry.response_id] == entry.digest:
-                plan.results.append(ItemResult(entry.response_id, DUPLICATE))
-                continue
-            key = (entry.response_id, entry.digest)
-            errors = [{"field": "id", "message": CONFLICT_MESSAGE}]
-            if key not in kept_conflicts and not lookups.is_conflict_kept(*key):
-                if may_hold(link):
-                    plan.conflicts.append(
-                        {"response_id": entry.response_id, "invitation_id": link.id, "received_at": now, "raw": kept_fields(entry.item), "content_hash": entry.digest}
-                    )
-                    kept_conflicts.add(key)
-                    held_here[link.id] += 1
-                else:
-                    errors = [{"field": "id", "message": f"a different response with this id is already stored and kept; {not_kept}"}]
-            plan.results.append(ItemResult(entry.response_id, CONFLICT, errors))
-            continue
+        planner.plan.results.append(entry if isinstance(entry, ItemResult) else planner.place(entry))
+    return planner.plan
 
-        row, answers, form = _build_response(entry, link, now, rules)
+
+class _Planner:
+    """One plan's state: each link as the batch's earlier items left it, the
+    ids stored so far, and what each link has had held aside."""
+
+    def __init__(self, locked: dict[str, _Link], stored: dict[str, str], lookups: _BatchLookups, now: datetime, rules: RecordingRules) -> None:
+        self.plan = _Plan()
+        # Copies: a re-plan starts again from the locked and stored state.
+        self.links = {token_hash: replace(link) for token_hash, link in locked.items()}
+        self.stored = dict(stored)
+        self.lookups = lookups
+        self.now = now
+        self.rules = rules
+        self.held_here: Counter[int] = Counter()
+        self.kept_conflicts: set[tuple[str, str]] = set()
+        self.not_kept = f"this survey link already has {rules.max_held_per_link} responses set aside for an admin, so this one was not kept"
+
+    def place(self, entry: _Candidate) -> ItemResult:
+        link = self.links.get(entry.token_hash)
+        if link is None:
+            return ItemResult(entry.response_id, REJECTED, [{"field": "invitation", "message": "this survey link is not known"}])
+        if entry.response_id in self.stored:
+            return self._resend(entry, link)
+        return self._new(entry, link)
+
+    def _may_hold(self, link: _Link) -> bool:
+        return self.lookups.held_count(link.id) + self.held_here[link.id] < self.rules.max_held_per_link
+
+    def _resend(self, entry: _Candidate, link: _Link) -> ItemResult:
+        if self.stored[entry.response_id] == entry.digest:
+            return ItemResult(entry.response_id, DUPLICATE)
+        key = (entry.response_id, entry.digest)
+        if key not in self.kept_conflicts and not self.lookups.is_conflict_kept(*key):
+            if not self._may_hold(link):
+                return ItemResult(entry.response_id, CONFLICT, [{"field": "id", "message": f"a different response with this id is already stored and kept; {self.not_kept}"}])
+            self.plan.conflicts.append(
+                {"response_id": entry.response_id, "invitation_id": link.id, "received_at": self.now, "raw": kept_fields(entry.item), "content_hash": entry.digest}
+            )
+            self.kept_conflicts.add(key)
+            self.held_here[link.id] += 1
+        return ItemResult(entry.response_id, CONFLICT, [{"field": "id", "message": CONFLICT_MESSAGE}])
+
+    def _new(self, entry: _Candidate, link: _Link) -> ItemResult:
+        row, answers, form = _build_response(entry, link, self.now, self.rules)
         problems = row["problems"]
-        if problems and not may_hold(link):
+        if problems and not self._may_hold(link):
             # Nothing is stored, so nothing is raised: a link past its cap is being flooded.
-            plan.results.append(ItemResult(entry.response_id, QUARANTINED, [*problems, {"field": "invitation", "message": not_kept}]))
-            continue
-        stored[entry.response_id] = entry.digest
-        plan.responses.append(row)
-        plan.answers.extend(answers)
-        if problems:
-            held_here[link.id] += 1
-            plan.results.append(ItemResult(entry.response_id, QUARANTINED, problems))
-        else:
-            link.used_at, link.used_by_response_id = now, entry.response_id
-            plan.used_links[link.id] = entry.response_id
-            plan.results.append(ItemResult(entry.response_id, CREATED))
+            return ItemResult(entry.response_id, QUARANTINED, [*problems, {"field": "invitation", "message": self.not_kept}])
+        self.stored[entry.response_id] = entry.digest
+        self.plan.responses.append(row)
+        self.plan.answers.extend(answers)
         for reason in follow_up_reasons(
             entry.item.get("answers"),
             form or current_forms().get(row["form_key"]),
             link.audience,
-            concern_audiences=rules.concern_audiences,
-            concern_words=rules.concern_words,
+            concern_audiences=self.rules.concern_audiences,
+            concern_words=self.rules.concern_words,
         ):
-            plan.follow_ups.append(FollowUpCause(entry.response_id, link.id, link.area_id, link.review_id, reason, now))
-    return plan
+            self.plan.follow_ups.append(FollowUpCause(entry.response_id, link.id, link.area_id, link.review_id, reason, self.now))
+        if problems:
+            self.held_here[link.id] += 1
+            return ItemResult(entry.response_id, QUARANTINED, problems)
+        link.used_at, link.used_by_response_id = self.now, entry.response_id
+        self.plan.used_links[link.id] = entry.response_id
+        return ItemResult(entry.response_id, CREATED)
 
 
 def _build_response(
