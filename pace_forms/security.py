@@ -35,8 +35,10 @@ def init_app(app: Flask) -> None:
         headers = response.headers
         headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         headers.setdefault("X-Content-Type-Options", "nosniff")
-        # Survey links carry their secret in the path: never leak it onwards.
-        headers.setdefault("Referrer-Policy", "no-referrer")
+        # Survey links carry their secret in the path, so no other site may
+        # see a referrer; our own pages must send one, as Flask-WTF refuses
+        # an HTTPS form post without a same-origin Referer (WTF_CSRF_SSL_STRICT).
+        headers.setdefault("Referrer-Policy", "same-origin")
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
