@@ -28,9 +28,9 @@ from pace_forms.safeguarding.concerns import DEFAULT_CONCERN_WORDS
 from pace_forms.safeguarding.services import raise_follow_ups
 from pace_forms.forms.catalogue import current_forms, definition_of, find_form_version
 from pace_forms.forms.definitions import validate_answers
+from pace_forms.forms.language import is_language_tag
 
 CREATED, DUPLICATE, CONFLICT, QUARANTINED, REJECTED = "created", "duplicate", "conflict", "quarantined", "rejected"
-MAX_LOCALE_LENGTH = 35
 # form_version is an INTEGER column: a bigger number cannot even be looked up.
 MAX_VERSION_NUMBER = 2**31 - 1
 # Neither a NUL (PostgreSQL text refuses it) nor an unpaired surrogate (not
@@ -167,7 +167,7 @@ def _build_response(response_id: str, item: dict[str, Any], invitation: Invitati
 
     submitted_at = _parse_timestamp(item.get("submitted_at"), problems)
     locale = item.get("locale")
-    if locale is not None and (not isinstance(locale, str) or not 0 < len(locale) <= MAX_LOCALE_LENGTH):
+    if locale is not None and not is_language_tag(locale):
         problems.append({"field": "locale", "message": "must be a language tag such as en-GB"})
         locale = None
 
