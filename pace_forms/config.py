@@ -8,8 +8,10 @@ a number. ``DATABASE_URL`` is honoured too, as hosting platforms set it.
 
 from __future__ import annotations
 
+import math
 import os
 import secrets
+from collections import Counter
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -57,6 +59,11 @@ DEFAULTS: dict[str, object] = {
 }
 
 SECRET_KEY_FILE = "secret_key"
+MAKE_A_KEY = "(for example: python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+MIN_SECRET_LENGTH = 32
+# Bits estimated from the key's own character frequencies (below). 32 random
+# hex digits (128 real bits) estimate at about 100 to 130; 32 x "a" at 0.
+MIN_SECRET_BITS = 90
 
 
 class ConfigError(RuntimeError):
@@ -80,14 +87,12 @@ def secret_key(config: dict, instance_path: str) -> str:
     a random one is made once and kept in the instance folder."""
     key = config.get("SECRET_KEY")
     if key:
-        if config["ENV"] == "production" and (len(str(key)) < 32 or key in {"dev", "changeme"}):
-            raise ConfigError("PACE_SECRET_KEY is too weak for production: use at least 32 random characters.")
+        weakness = secret_key_weakness(str(key)) if config["ENV"] == "production" else None
+        if weakness:
+            raise ConfigError(f"PACE_SECRET_KEY is too weak for production: {weakness}. Use at least 32 random characters {MAKE_A_KEY}.")
         return str(key)
     if config["ENV"] == "production":
-        raise ConfigError(
-            "PACE_ENV=production needs PACE_SECRET_KEY: set it to a long random value "
-            "(for example: python -c 'import secrets; print(secrets.token_urlsafe(48))')."
-        )
+        raise ConfigError(f"PACE_ENV=production needs PACE_SECRET_KEY: set it to a long random value {MAKE_A_KEY}.")
     path = Path(instance_path) / SECRET_KEY_FILE
     if path.exists():
         return path.read_text().strip()
@@ -98,3 +103,29 @@ def secret_key(config: dict, instance_path: str) -> str:
     with os.fdopen(fd, "w") as handle:
         handle.write(key)
     return key
+
+
+def secret_key_weakness(key: str) -> str | None:
+    """Why a production key is too weak to sign sessions and CSRF tokens, or None.
+
+    A key only looks random from outside; this catches the keys people type:
+    short ones, repeats ("aaaa...", "changemechangeme..."), runs ("abcd...",
+    "1234..."), and too few different characters for their length."""
+    if len(key) < MIN_SECRET_LENGTH:
+        return f"it has {len(key)} characters"
+    if key in (key + key)[1:-1]:
+        return "it repeats a shorter string"
+    steps = sum(1 for a, b in zip(key, key[1:]) if abs(ord(a) - ord(b)) == 1)
+    if steps * 2 > len(key) - 1:
+        return "it is mostly a run of neighbouring characters such as abcd or 1234"
+    bits = estimated_entropy_bits(key)
+    if bits < MIN_SECRET_BITS:
+        return f"it looks like about {bits:.0f} bits of randomness, fewer than {MIN_SECRET_BITS}"
+    return None
+
+
+def estimated_entropy_bits(key: str) -> float:
+    """The key's length times the Shannon entropy of its character frequencies:
+    an upper bound on its randomness, so a low value is surely weak."""
+    counts = Counter(key)
+    return -len(key) * sum(count / len(key) * math.log2(count / len(key)) for count in counts.values())

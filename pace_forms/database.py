@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from flask import Flask
@@ -21,7 +22,7 @@ def init_app(app: Flask) -> None:
     if uri.startswith("sqlite"):
         options.setdefault("connect_args", {}).update({"timeout": 30, "check_same_thread": False})
         if uri.startswith("sqlite:///") and uri != "sqlite:///:memory:":
-            Path(uri[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
+            create_private_file(Path(uri[len("sqlite:///") :].split("?", 1)[0]))
     else:
         options.setdefault("pool_pre_ping", True)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
@@ -30,6 +31,18 @@ def init_app(app: Flask) -> None:
     if uri.startswith("sqlite"):
         with app.app_context():
             _configure_sqlite(db.engine)
+
+
+def create_private_file(path: Path) -> None:
+    """Create the SQLite file readable and writable by its owner only, before
+    SQLite would create it with the umask's (often world-readable) mode; its
+    -wal and -shm files take the same mode from it. An existing file is left
+    as it is."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
 
 
 def _configure_sqlite(engine) -> None:

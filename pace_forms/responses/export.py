@@ -9,6 +9,7 @@ from typing import IO, Any
 from pace_forms.extensions import db
 from pace_forms.models import Area, Response, Review
 
+UTF8_BOM = "\ufeff"
 FIXED_COLUMNS = ["id", "form", "form_version", "audience", "review_date", "review_kind", "locale", "submitted_at", "received_at"]
 
 
@@ -55,6 +56,9 @@ def response_rows(responses: Iterable[Response], reviews: dict[int, Review]) -> 
 
 
 def write_csv(out: IO[str], header: list[str], rows: Iterable[dict[str, Any]]) -> int:
+    # A byte order mark first: without it Excel on Windows reads UTF-8 as its
+    # legacy code page, and Polish letters and emoji come out garbled.
+    out.write(UTF8_BOM)
     writer = csv.DictWriter(out, fieldnames=header, restval="", extrasaction="raise")
     writer.writeheader()
     count = 0

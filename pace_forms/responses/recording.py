@@ -36,6 +36,7 @@ from pace_forms.database import begin_writing
 from pace_forms.extensions import db
 from pace_forms.forms.catalogue import current_forms, definition_of, find_form_version
 from pace_forms.forms.definitions import FormDefinition, validate_answers
+from pace_forms.forms.language import is_language_tag
 from pace_forms.invitations.tokens import hash_token
 from pace_forms.models import Answer, Invitation, Response, ResponseConflict, Review, utc_now
 from pace_forms.responses.items import (
@@ -50,7 +51,6 @@ from pace_forms.safeguarding.concerns import DEFAULT_CONCERN_WORDS
 from pace_forms.safeguarding.services import FollowUpCause, follow_up_reasons, raise_follow_ups
 
 CREATED, DUPLICATE, CONFLICT, QUARANTINED, REJECTED = "created", "duplicate", "conflict", "quarantined", "rejected"
-MAX_LOCALE_LENGTH = 35
 # form_version is an INTEGER column: a bigger number cannot even be looked up.
 MAX_VERSION_NUMBER = 2**31 - 1
 # How far ahead of the server's clock a device's may run before its
@@ -350,7 +350,7 @@ def _build_response(
 
     problems.extend(timing)
     locale = item.get("locale")
-    if locale is not None and (not isinstance(locale, str) or not 0 < len(locale) <= MAX_LOCALE_LENGTH):
+    if locale is not None and not is_language_tag(locale):
         problems.append({"field": "locale", "message": "must be a language tag such as en-GB"})
         locale = None
 

@@ -9,22 +9,24 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, send_from_directory, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, send_from_directory, session, url_for
 from werkzeug.datastructures import MultiDict
 
 from pace_forms.database import begin_writing
 from pace_forms.extensions import csrf, db, limiter
 from pace_forms.invitations.services import find_invitation
-from pace_forms.models import FollowUp, utc_now
-from pace_forms.forms.catalogue import current_forms
+from pace_forms.models import Invitation, Response, utc_now
+from pace_forms.forms.catalogue import current_forms, definition_of, find_form_version
 from pace_forms.forms.definitions import FormDefinition, drop_unshown_answers, validate_answers
 from pace_forms.surveys.interface import interface_strings, language_name
-from pace_forms.responses.recording import CREATED, DUPLICATE, record_responses
+from pace_forms.responses.recording import CONFLICT, CREATED, DUPLICATE, QUARANTINED, REJECTED, record_responses
 
 bp = Blueprint("surveys", __name__)
 
 FIELD_PREFIX = "answer-"
 DEFAULT_LANGUAGE = "en-GB"
+# In the session between a plain post and its thank-you: the id just sent.
+JUST_SENT_KEY = "just_sent"
 # The interface strings the page's scripts need (status line, progress, warnings).
 JS_STRING_KEYS = (
     "question_n_of_total",
@@ -98,58 +100,115 @@ def take(token: str):
         current_app.logger.error("invitation %s names unknown form %r", invitation.id, invitation.form_key)
         abort(404)
     language = choose_language(source_form)
-    form = source_form.localised(language)
-    words = page_words(language)
-    if invitation.used_at is not None:
-        follow_up = db.session.execute(
-            db.select(FollowUp.id).where(FollowUp.response_id == invitation.used_by_response_id)
-        ).first()
-        return render_template(
-            "surveys/thanks.html",
-            form=form,
-            just_sent=request.args.get("sent") == "1",
-            has_follow_up=follow_up is not None,
-            **words,
-        )
-
-    response_id = str(uuid.uuid4())
-    errors: dict[str, str] = {}
-    given: dict[str, Any] = {}
     if request.method == "POST":
-        response_id = _valid_uuid(request.form.get("response_id")) or response_id
-        given = drop_unshown_answers(form, collect_answers(form, request.form))
-        _, problems = validate_answers(form, given)
-        if not problems:
-            item = {
-                "id": response_id,
-                "form": form.key,
-                "form_version": form.version,
-                "invitation": token,
-                "submitted_at": utc_now().isoformat(),
-                "locale": language,
-                "answers": given,
-            }
-            result = record_responses([item])[0]
-            db.session.commit()
-            if result.status in (CREATED, DUPLICATE):
-                return redirect(url_for("surveys.take", token=token, sent=1, lang=request.form.get("lang")), code=303)
-            problems = result.errors
-        errors = {problem["field"].removeprefix("answers."): problem["message"] for problem in problems}
-    status = 422 if errors else 200
-    return (
-        render_template(
-            "surveys/take.html",
-            form=form,
-            token=token,
-            response_id=response_id,
-            errors=errors,
-            given=given,
-            field_prefix=FIELD_PREFIX,
-            languages=language_links(source_form, token, language),
-            **words,
-        ),
-        status,
+        return receive_plain_post(invitation, token, source_form, language)
+    if invitation.used_at is not None:
+        return answered_page(invitation, source_form.localised(language), language)
+    return survey_page(token, source_form, language, response_id=str(uuid.uuid4()))
+
+
+def survey_page(
+    token: str,
+    source_form: FormDefinition,
+    language: str,
+    *,
+    response_id: str,
+    given: dict[str, Any] | None = None,
+    problems: list[dict[str, str]] | None = None,
+):
+    errors = {problem["field"].removeprefix("answers."): problem["message"] for problem in problems or []}
+    form = source_form.localised(language)
+    page = render_template(
+        "surveys/take.html",
+        form=form,
+        token=token,
+        response_id=response_id,
+        errors=errors,
+        given=given or {},
+        field_prefix=FIELD_PREFIX,
+        languages=language_links(source_form, token, language),
+        **page_words(language),
     )
+    return page, 422 if errors else 200
+
+
+def receive_plain_post(invitation: Invitation, token: str, source_form: FormDefinition, language: str):
+    """A plain form post. What the person can fix (their answers) is checked
+    first, against the exact stored form version in the language shown, and
+    nothing is stored until it passes; what they cannot fix (the link was used
+    meanwhile) is stored for an admin by record_responses, and the page says so."""
+    response_id = _valid_uuid(request.form.get("response_id")) or str(uuid.uuid4())
+    exact_form = exact_version_of(source_form, language)
+    given = drop_unshown_answers(exact_form, collect_answers(exact_form, request.form))
+    was_used = invitation.used_at is not None
+    if not was_used:
+        _, problems = validate_answers(exact_form, given)
+        if problems:
+            return survey_page(token, source_form, language, response_id=response_id, given=given, problems=problems)
+    item = {
+        "id": response_id,
+        "form": source_form.key,
+        "form_version": source_form.version,
+        "invitation": token,
+        "submitted_at": utc_now().isoformat(),
+        "locale": language,
+        "answers": given,
+    }
+    result = record_responses([item])[0]
+    if result.status == REJECTED:
+        # Nothing was stored (a character that cannot be kept, say): let them change it.
+        db.session.rollback()
+        return survey_page(token, source_form, language, response_id=response_id, given=given, problems=result.errors)
+    db.session.commit()
+    if result.status in (CREATED, DUPLICATE) and invitation.used_by_response_id == response_id:
+        # The thank-you may say what this response asked for, once: see answered_page().
+        session[JUST_SENT_KEY] = response_id
+        return redirect(url_for("surveys.take", token=token, sent=1, lang=request.form.get("lang")), code=303)
+    if result.status == CONFLICT:
+        reason = "changed"
+    elif was_used:
+        reason = "used"
+    else:
+        reason = "other"
+    current_app.logger.info("plain post %s on invitation %s: %s (%s)", response_id, invitation.id, result.status, reason)
+    return render_template(
+        "surveys/thanks.html",
+        form=exact_form,
+        outcome="not_counted",
+        reason=reason,
+        # A quarantined response still raises its follow-up (recording.py).
+        asked_for_contact=result.status == QUARANTINED and asked_for_contact(exact_form, given),
+        **page_words(language),
+    )
+
+
+def answered_page(invitation: Invitation, form: FormDefinition, language: str):
+    """A used link. Only the browser that just sent the answers, and only on
+    its first view after sending, sees "sent" and (when this response asked
+    for it) who will get in touch; anyone opening the link later, on a shared
+    phone say, sees a neutral "already answered" that tells nothing of what was said."""
+    sent_here = session.pop(JUST_SENT_KEY, None) == invitation.used_by_response_id
+    just_sent = sent_here and request.args.get("sent") == "1"
+    contact = False
+    if just_sent:
+        response = db.session.get(Response, invitation.used_by_response_id)
+        answers = response.raw.get("answers") if response is not None and isinstance(response.raw, dict) else None
+        contact = asked_for_contact(form, answers)
+    return render_template(
+        "surveys/thanks.html", form=form, outcome="sent" if just_sent else "answered", asked_for_contact=contact, **page_words(language)
+    )
+
+
+def exact_version_of(form: FormDefinition, language: str) -> FormDefinition:
+    """The stored version the answers will be recorded against, in the language shown."""
+    row = find_form_version(form.key, form.version)
+    return (definition_of(row) if row is not None else form).localised(language)
+
+
+def asked_for_contact(form: FormDefinition, answers: Any) -> bool:
+    """Whether these answers say yes to the form's "get in touch" question."""
+    follow_up = form.follow_up
+    return bool(follow_up) and isinstance(answers, dict) and str(answers.get(follow_up["question"])) == str(follow_up["when"])
 
 
 def collect_answers(form: FormDefinition, fields: MultiDict) -> dict[str, Any]:

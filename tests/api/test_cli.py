@@ -115,7 +115,7 @@ def test_check_forms_lists_parent_review(pace_forms):
 def export(pace_forms, area: str = "X") -> tuple[list[str], list[dict[str, str]]]:
     result = pace_forms("export", "responses", "--area", area, "--format", "csv")
     assert result.exit_code == 0, result.output
-    reader = csv.DictReader(io.StringIO(result.stdout))
+    reader = csv.DictReader(io.StringIO(result.stdout_bytes.decode("utf-8-sig")))  # as a spreadsheet reads it
     rows = list(reader)
     return list(reader.fieldnames or []), rows
 
@@ -196,3 +196,15 @@ def test_a_comment_that_looks_like_a_formula_is_neutralised(pace_forms, send, ma
 
     assert row["comment"] == "'" + comment
     assert row["overall"] == "3"
+
+
+def test_the_export_starts_with_a_byte_order_mark_so_excel_reads_polish_and_emoji(pace_forms, send, make_invitation, make_item):
+    comment = "Spotkanie było długie, ale miłe 🙂"
+    send(make_item(make_invitation(area="X"), locale="pl", answers={"overall": 4, "comment": comment}))
+
+    result = pace_forms("export", "responses", "--area", "X", "--format", "csv")
+
+    assert result.stdout_bytes.startswith(b"\xef\xbb\xbfid,")
+    assert result.stdout_bytes.count(b"\xef\xbb\xbf") == 1
+    _, [row] = export(pace_forms)
+    assert row["comment"] == comment

@@ -257,7 +257,7 @@ def test_security_headers_are_on_every_reply(client, survey, path):
         assert "unsafe-inline" not in policy
         assert "frame-ancestors 'none'" in policy
         assert reply.headers["X-Content-Type-Options"] == "nosniff"
-        assert reply.headers["Referrer-Policy"] == "no-referrer"
+        assert reply.headers["Referrer-Policy"] == "same-origin"
 
 
 def test_the_session_cookie_is_not_readable_by_scripts(client, make_invitation):

@@ -636,3 +636,17 @@ def test_different_links_at_once_are_all_created(at_once, stored_responses, make
 
     assert replies == ["created"] * 8
     assert sorted(response.id for response in stored_responses()) == sorted(item["id"] for item in items)
+
+
+@pytest.mark.parametrize("locale", ["English", "en_GB", "en GB", "<b>pl</b>"])
+def test_a_locale_that_is_not_a_language_tag_is_quarantined(post_batch, make_invitation, make_item, locale):
+    result = only_result(post_batch(make_item(make_invitation(), locale=locale)))
+
+    assert result["status"] == "quarantined"
+    assert fields(result) == ["locale"]
+
+
+def test_a_language_tag_with_a_script_and_region_is_accepted(post_batch, make_invitation, make_item, stored_responses):
+    result = only_result(post_batch(make_item(make_invitation(), locale="sr-Latn-RS")))
+
+    assert result["status"] == "created"
