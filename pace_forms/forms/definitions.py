@@ -453,11 +453,11 @@ def _check_translation(form: FormDefinition, translation: Mapping[str, Any]) -> 
         prefix = f"questions.{question.key}"
         missing += [f"{prefix}.{name}" for name in ("text", "hint", "say") if (name == "text" or name in question.spec) and name not in words]
         for part in question.kind.translatable_parts(question.spec):
-            if not part.keys:
-                missing += [] if part.name in words else [f"{prefix}.{part.name}"]
-                continue
-            given_keys = {str(value) for value in words.get(part.name) or {}}
-            missing += [f"{prefix}.{part.name}.{value}" for value in part.keys if value not in given_keys]
+            if part.keys:
+                given_keys = {str(value) for value in words.get(part.name) or {}}
+                missing += [f"{prefix}.{part.name}.{value}" for value in part.keys if value not in given_keys]
+            elif part.name not in words:
+                missing.append(f"{prefix}.{part.name}")
     if missing:
         problems.append(f"marked complete but these are not translated: {', '.join(missing)}")
     return problems

@@ -201,8 +201,12 @@ function offerSkip(fieldset, skip, moveOn) {
   asking.append(question, choices);
   skip.closest("p").after(asking);
 
-  keep.addEventListener("click", moveOn);
+  keep.addEventListener("click", () => {
+    asking.hidden = true;
+    moveOn();
+  });
   clear.addEventListener("click", () => {
+    asking.hidden = true;
     clearAnswer(fieldset);
     moveOn();
   });

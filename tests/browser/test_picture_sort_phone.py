@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from tests.browser.conftest import wait_until
 from tests.browser.filling import FORMS
 from tests.browser.test_accessibility import serious_problems
+from tests.browser.test_respondent_features import FAKE_SPEECH, ONE_VOICE
 
 CHILD = "child-4-7-review"
 FORM = FORMS[CHILD]
@@ -213,3 +214,14 @@ def test_without_javascript_each_card_is_plain_radios_and_the_words_are_true(wid
 
     assert stored_sort(stored_responses) == chosen
     context.close()
+
+
+def test_with_reading_aloud_on_each_new_card_is_named_aloud(context, survey_path_for):
+    context.add_init_script(FAKE_SPEECH % ONE_VOICE)
+    page = context.new_page()
+    fieldset = open_sort(page, survey_path_for(CHILD))
+    expect(page.locator("#read-each-aloud")).to_be_checked()  # on by default on this form
+
+    fieldset.locator("[data-sort-stage]").get_by_role("button", name="Good", exact=True).click()
+
+    wait_until(lambda: page.evaluate("window.__spoken.at(-1)") == CARDS[1].label, timeout=5)
