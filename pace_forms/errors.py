@@ -24,6 +24,15 @@ def api_error(status: int, code: str, message: str, where: str | None = None):
     return jsonify(body), status
 
 
+# The respondent's words for a page (error_<kind>_* in the survey pages'
+# interface strings): never the server's own ("Not Found").
+PAGE_KINDS = {404: "not_found", 410: "gone", 429: "busy"}
+
+
+def page_kind(status: int) -> str:
+    return PAGE_KINDS.get(status, "server" if status >= 500 else "other")
+
+
 def wants_json() -> bool:
     return request.path.startswith("/api/")
 
@@ -46,7 +55,7 @@ def init_app(app: Flask) -> None:
         if wants_json():
             reply = api_error(status, error.name.lower().replace(" ", "_"), message)
         else:
-            reply = render_template("error.html", status=status, title=error.name, message=message), status
+            reply = render_template("error.html", status=status, kind=page_kind(status)), status
         return reply
 
     @app.errorhandler(Exception)
@@ -56,4 +65,4 @@ def init_app(app: Flask) -> None:
         app.logger.exception("unhandled error on %s %s", request.method, request.path)
         if wants_json():
             return api_error(500, "internal_server_error", "Something went wrong on our side; nothing from this request was stored, so it is safe to send it again.")
-        return render_template("error.html", status=500, title="Something went wrong", message=MESSAGES[500]), 500
+        return render_template("error.html", status=500, kind=page_kind(500)), 500

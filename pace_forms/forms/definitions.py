@@ -16,12 +16,16 @@ from typing import Any
 import jsonschema
 import yaml
 
-from pace_forms.forms.question_types import QUESTION_TYPES, AnswerError, question_type
+from pace_forms.forms.question_types import DRAWN_PICTURE_PREFIX, QUESTION_TYPES, AnswerError, question_type
 
 AUDIENCES = ("parent", "carer", "child-4-7", "child-8-11", "young-person", "worker")
 # What a `meta` question records about a response (never who answered).
 META_KINDS = ("helped_by", "mode", "role", "agency")
 MAX_ITEMS = {"child-4-7": 6}
+# Who is offered a Read aloud button on each question (workers are not: they
+# fill a professional form), and whose forms read aloud from the start.
+READ_ALOUD_AUDIENCES = ("parent", "carer", "child-4-7", "child-8-11", "young-person")
+READ_ALOUD_FIRST_AUDIENCES = ("child-4-7", "child-8-11", "young-person")
 TRANSLATION_STATUSES = ("machine-draft", "reviewed")
 
 TRANSLATION_SCHEMA: dict[str, Any] = {
@@ -35,23 +39,13 @@ TRANSLATION_SCHEMA: dict[str, Any] = {
         "intro": {"type": "string"},
         "thanks": {"type": "string"},
         "follow_up_message": {"type": "string"},
-        "questions": {
-            "type": "object",
-            "additionalProperties": {
-                "type": "object",
-                "additionalProperties": False,
-                "properties": {
-                    "text": {"type": "string"},
-                    "hint": {"type": "string"},
-                    "say": {"type": "string"},
-                    "options": {"type": "object", "additionalProperties": {"type": "string"}},
-                    "cards": {"type": "object", "additionalProperties": {"type": "string"}},
-                    "columns": {"type": "array", "items": {"type": "string"}, "minItems": 3, "maxItems": 3},
-                },
-            },
-        },
+        # Each question's words; the parts beyond these its type declares
+        # (QuestionType.translatable_parts), checked per question below.
+        "questions": {"type": "object", "additionalProperties": {"type": "object"}},
     },
 }
+
+TRANSLATED_QUESTION_WORDS = ("text", "hint", "say")
 
 LOCALE_PATTERN = "^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 
@@ -156,16 +150,14 @@ class Question:
         return self.kind.options(self.spec)
 
     def cards(self):
-        return self.kind.cards(self.spec) if self.type == "picture_sort" else []
+        return self.kind.cards(self.spec)
 
     @property
     def spoken(self) -> str:
         """What read-aloud says: the form's `say`, else the question and its answers."""
         if self.spec.get("say"):
             return self.spec["say"]
-        answers = [option.label for option in self.options()]
-        cards = [card.label for card in self.cards()]
-        return " ".join([self.text, *(f"{answer}." for answer in cards + answers)])
+        return " ".join([self.text, *(f"{words}." for words in self.kind.spoken_words(self.spec))])
 
     def is_shown(self, answers: Mapping[str, Any]) -> bool:
         condition = self.spec.get("show_if")
@@ -205,6 +197,31 @@ class FormDefinition:
         return self.document.get("follow_up")
 
     @property
+    def offers_read_aloud(self) -> bool:
+        """Does each question have a Read aloud button?"""
+        return self.is_pictorial or self.audience in READ_ALOUD_AUDIENCES
+
+    @property
+    def reads_aloud(self) -> bool:
+        """Is reading aloud part of this form (a switch to read each question,
+        and a notice up front when the device cannot)?"""
+        return self.is_pictorial or self.audience in READ_ALOUD_FIRST_AUDIENCES
+
+    def media(self) -> FormMedia:
+        """What the page of this form needs besides the app shell, so that it
+        works offline: picture files, recordings and question scripts."""
+        pictures: dict[str, None] = {}
+        audio: dict[str, None] = {}
+        scripts: dict[str, None] = {}
+        for question in self.questions:
+            pictures.update(dict.fromkeys(name for name in question.kind.pictures(question.spec) if not is_drawn(name)))
+            if question.spec.get("audio"):
+                audio[question.spec["audio"]] = None
+            if question.kind.script:
+                scripts[question.kind.script] = None
+        return FormMedia(pictures=tuple(pictures), audio=tuple(audio), scripts=tuple(scripts))
+
+    @property
     def languages(self) -> list[str]:
         """Every language this form can be shown in, its own first."""
         return [self.locale, *self.document.get("translations", {})]
@@ -240,13 +257,8 @@ class FormDefinition:
         questions = []
         for question in self.questions:
             words = translation.get("questions", {}).get(question.key, {})
-            spec = dict(question.spec)
-            spec.update({name: words[name] for name in ("text", "hint", "say", "columns") if name in words})
-            # Keys as strings: YAML reads an unquoted `1:` as a number.
-            if "options" in words:
-                spec["option_labels"] = {str(value): label for value, label in words["options"].items()}
-            if "cards" in words:
-                spec["card_labels"] = {str(value): label for value, label in words["cards"].items()}
+            spec = question.kind.localise(dict(question.spec), words)
+            spec.update({name: words[name] for name in TRANSLATED_QUESTION_WORDS if name in words})
             questions.append(Question(question.key, question.type, spec["text"], spec))
         return replace(
             self,
@@ -278,6 +290,26 @@ class FormDefinition:
             "content_hash": self.content_hash,
             "questions": questions,
         }
+
+
+@dataclass(frozen=True)
+class FormMedia:
+    """What a form's page needs: picture names (static/pictures/<name>.svg),
+    recordings (paths in the audio folder, served at /audio/) and scripts
+    (paths under static/)."""
+
+    pictures: tuple[str, ...]
+    audio: tuple[str, ...]
+    scripts: tuple[str, ...]
+
+    def static_files(self) -> list[str]:
+        """The pictures and scripts as paths under static/."""
+        return [f"pictures/{name}.svg" for name in self.pictures] + list(self.scripts)
+
+
+def is_drawn(picture: str) -> bool:
+    """Faces are drawn by the page, not read from a file."""
+    return picture.startswith(DRAWN_PICTURE_PREFIX)
 
 
 def content_hash(document: Mapping[str, Any]) -> str:
@@ -362,12 +394,9 @@ def parse_definition(
 
 def _check_media(raw: dict[str, Any], kind, pictures: Collection[str] | None, audio_files: Collection[str] | None) -> list[str]:
     problems = []
-    names = [raw.get("image")] + [option.image for option in kind.options(raw)]
-    names += [card["image"] for card in raw.get("cards", [])]
     if pictures is not None:
-        for picture in names:
-            # Faces are drawn by the page, not read from a file.
-            if picture and not picture.startswith("face-") and picture not in pictures:
+        for picture in kind.pictures(raw):
+            if not is_drawn(picture) and picture not in pictures:
                 problems.append(f"image {picture!r} is not a picture in static/pictures (there are: {', '.join(sorted(pictures))})")
     if audio_files is not None and raw.get("audio") and raw["audio"] not in audio_files:
         problems.append(f"audio {raw['audio']!r} is not a file in the audio folder (PACE_AUDIO_DIR)")
@@ -381,7 +410,8 @@ def _check_form_rules(form: FormDefinition) -> list[str]:
         for question in form.questions:
             name = f"question {question.key!r}"
             if not question.kind.is_pictorial:
-                problems.append(f"{name}: a pictorial form cannot use {question.type} (its answers have no pictures); use faces, yes_no, choice with images, picture_sort or text")
+                pictured = ", ".join(kind_name for kind_name, kind in QUESTION_TYPES.items() if kind.is_pictorial)
+                problems.append(f"{name}: a pictorial form cannot use {question.type} (its answers have no pictures); use one of {pictured} (with pictures for every answer)")
             elif not question.is_meta and not question.spec.get("image"):
                 problems.append(f"{name}: every question of a pictorial form needs an image")
             missing = question.kind.missing_pictures(question.spec)
@@ -411,16 +441,8 @@ def _check_translation(form: FormDefinition, translation: Mapping[str, Any]) -> 
             problems.append(f"questions.{key}: no such question in the form")
     for key, words in given.items():
         question = form.question(key)
-        if question is None:
-            continue
-        known = set(question.kind.translatable_options(question.spec))
-        for value in words.get("options", {}):
-            if str(value) not in known:
-                problems.append(f"questions.{key}.options.{value}: not an answer of this question")
-        cards = {card["value"] for card in question.spec.get("cards", [])}
-        for value in words.get("cards", {}):
-            if value not in cards:
-                problems.append(f"questions.{key}.cards.{value}: not a card of this question")
+        if question is not None:
+            problems.extend(_check_translated_question(question, words))
     if not translation.get("complete"):
         return problems
     missing = [name for name in ("title", "intro", "thanks") if form.document.get(name) and name not in translation]
@@ -430,14 +452,39 @@ def _check_translation(form: FormDefinition, translation: Mapping[str, Any]) -> 
         words = given.get(question.key, {})
         prefix = f"questions.{question.key}"
         missing += [f"{prefix}.{name}" for name in ("text", "hint", "say") if (name == "text" or name in question.spec) and name not in words]
-        labels = {str(value) for value in words.get("options", {})}
-        missing += [f"{prefix}.options.{value}" for value in question.kind.translatable_options(question.spec) if value not in labels]
-        if question.type == "picture_sort":
-            missing += [f"{prefix}.cards.{card['value']}" for card in question.spec["cards"] if card["value"] not in words.get("cards", {})]
-            if "columns" not in words:
-                missing.append(f"{prefix}.columns")
+        for part in question.kind.translatable_parts(question.spec):
+            if part.keys:
+                given_keys = {str(value) for value in words.get(part.name) or {}}
+                missing += [f"{prefix}.{part.name}.{value}" for value in part.keys if value not in given_keys]
+            elif part.name not in words:
+                missing.append(f"{prefix}.{part.name}")
     if missing:
         problems.append(f"marked complete but these are not translated: {', '.join(missing)}")
+    return problems
+
+
+def _check_translated_question(question: Question, words: Mapping[str, Any]) -> list[str]:
+    """The words given for one question: only the parts its type has, and
+    only for answers (cards...) it has."""
+    parts = question.kind.translatable_parts(question.spec)
+    schema = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            **{name: {"type": "string"} for name in TRANSLATED_QUESTION_WORDS},
+            **{part.name: part.schema for part in parts},
+        },
+    }
+    prefix = f"questions.{question.key}"
+    errors = jsonschema.Draft202012Validator(schema).iter_errors(_string_keys(words))
+    problems = [f"{prefix}: {_schema_message(error)}" for error in errors]
+    for part in parts:
+        if part.keys and isinstance(words.get(part.name), Mapping):
+            problems += [
+                f"{prefix}.{part.name}.{value}: not {part.noun} of this question"
+                for value in words[part.name]
+                if str(value) not in part.keys
+            ]
     return problems
 
 

@@ -1,6 +1,10 @@
-"""The question types, as a registry: each type owns its options, how a raw
-answer is checked and coerced, which answers count as positive, and how an
-answer is stored for aggregation. Plain functions over plain data: no Flask."""
+"""The question types, as a registry: each type owns everything about itself -
+its options, how a raw answer is checked and coerced, which answers count as
+positive, how an answer is stored for aggregation, and what the rest of the
+code needs to know without naming it: its template, the shape of its answer
+on the page, its translatable parts, the media it needs, and whether it is
+free text. A new type is one class here, one template and its tests.
+Plain functions over plain data: no Flask."""
 
 from __future__ import annotations
 
@@ -12,6 +16,32 @@ from typing import Any, ClassVar
 
 class AnswerError(ValueError):
     """An answer that does not fit its question; the message is for people."""
+
+
+# How the page reads an answer (templates put it in data-answer-shape, and
+# static/js/survey.js reads a question by it): the checked radio's value, the
+# checked boxes' values, the typed text, or one radio group per key
+# ([data-answer-key]) read into an object.
+ANSWER_SHAPES = ("one", "many", "text", "map")
+# How answers are laid out (a class on the options, styled in app.css): one
+# under another; always one row (faces); or one row when the screen is wide.
+OPTION_LAYOUTS = ("column", "row", "spread")
+# Pictures named "face-N-of-M" are drawn by the page (templates/macros/faces.html).
+DRAWN_PICTURE_PREFIX = "face-"
+
+WORDS = {"type": "object", "additionalProperties": {"type": "string"}}
+
+
+@dataclass(frozen=True)
+class TranslatablePart:
+    """Words a translation may give for one part of a question, under
+    ``questions.<key>.<name>`` in the form file."""
+
+    name: str
+    schema: dict[str, Any]
+    # For a mapping of value -> words: the values it may name, and what one is called.
+    keys: tuple[str, ...] = ()
+    noun: str = ""
 
 
 @dataclass(frozen=True)
@@ -32,21 +62,56 @@ class QuestionType:
     is_pictorial: ClassVar[bool] = True
     # Properties a question of this type must give, beyond key, type and text.
     required: ClassVar[tuple[str, ...]] = ()
+    # The template that draws its answers (inside the question's fieldset).
+    template: ClassVar[str] = "surveys/questions/options.html"
+    # One of ANSWER_SHAPES.
+    answer_shape: ClassVar[str] = "one"
+    # One of OPTION_LAYOUTS.
+    option_layout: ClassVar[str] = "column"
+    # Are the answers' pictures shown on every form, not only pictorial ones?
+    answers_are_pictures: ClassVar[bool] = False
+    # Is the answer a person's own words (read for safeguarding concerns)?
+    is_free_text: ClassVar[bool] = False
+    # A static module that enhances the question on the page (its `enhance`
+    # export is called with the fieldset), or None.
+    script: ClassVar[str | None] = None
 
     def options(self, question: dict[str, Any]) -> list[Option]:
-        """The answers, in order; labels translated when the question was localised."""
-        translated = question.get("option_labels") or {}
-        return [
-            replace(option, label=translated.get(str(option.value), option.label))
-            for option in self._options(question)
-        ]
+        """The answers, in order, in the question's words."""
+        return self._options(question)
 
     def _options(self, question: dict[str, Any]) -> list[Option]:
         return []
 
-    def translatable_options(self, question: dict[str, Any]) -> list[str]:
-        """Answer values whose labels a complete translation must give."""
-        return [str(option.value) for option in self._options(question)]
+    def cards(self, question: dict[str, Any]) -> list[Option]:
+        """Things the answer is about, each answered on its own; none for most types."""
+        return []
+
+    def spoken_words(self, question: dict[str, Any]) -> list[str]:
+        """What read-aloud says after the question when the form gives no `say`."""
+        return [option.label for option in self.options(question)]
+
+    def pictures(self, question: dict[str, Any]) -> list[str]:
+        """Every picture name the question shows (drawn faces included)."""
+        names = [question.get("image")] + [option.image for option in self.options(question)]
+        names += [card.image for card in self.cards(question)]
+        return [name for name in names if name]
+
+    def translatable_parts(self, question: dict[str, Any]) -> list[TranslatablePart]:
+        """The parts of the question, besides text, hint and say, that a
+        translation gives words for."""
+        values = tuple(str(option.value) for option in self._options(question))
+        return [TranslatablePart("options", WORDS, values, "an answer")] if values else []
+
+    def localise(self, question: dict[str, Any], words: dict[str, Any]) -> dict[str, Any]:
+        """The question with a translation's words for its parts, in the
+        type's own properties (so the rest of the code reads them as usual)."""
+        labels = {str(value): label for value, label in (words.get("options") or {}).items()}
+        return self.relabelled(question, labels) if labels else dict(question)
+
+    def relabelled(self, question: dict[str, Any], labels: dict[str, str]) -> dict[str, Any]:
+        """The question with these words (by answer value) for its answers."""
+        return dict(question)
 
     def missing_pictures(self, question: dict[str, Any]) -> list[str]:
         """Answers that would have no picture in a pictorial form."""
@@ -116,12 +181,17 @@ class Faces(QuestionType):
 
     name = "faces"
     properties = {"faces": {"enum": [3, 5]}, "labels": {"type": "array", "items": {"type": "string"}}}
+    option_layout = "row"
+    answers_are_pictures = True
 
     def _options(self, question):
         count = question.get("faces", 5)
         words = question.get("labels") or FACE_WORDS[count]
         # Faces are drawn by the page (templates/macros/faces.html).
-        return [Option(index + 1, word, image=f"face-{index + 1}-of-{count}") for index, word in enumerate(words[:count])]
+        return [Option(index + 1, word, image=f"{DRAWN_PICTURE_PREFIX}{index + 1}-of-{count}") for index, word in enumerate(words[:count])]
+
+    def relabelled(self, question, labels):
+        return {**question, "labels": [labels.get(str(option.value), option.label) for option in self._options(question)]}
 
     def check_definition(self, question):
         problems = super().check_definition(question)
@@ -131,36 +201,61 @@ class Faces(QuestionType):
         return problems
 
 
+NEUTRAL_WORDS = {"not_sure": "Not sure", "prefer_not": "Prefer not to say"}
+
+
 class Scale(QuestionType):
     """A labelled 1-5 agree scale, with optional answers outside the scale."""
 
     name = "scale"
     is_pictorial = False
+    option_layout = "spread"
     properties = {
         "labels": {"type": "array", "items": {"type": "string"}, "minItems": 5, "maxItems": 5},
         "not_sure": {"type": "boolean"},
         "prefer_not": {"type": "boolean"},
+        # Words for the answers outside the scale, when not the built-in ones.
+        "neutral_labels": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {value: {"type": "string", "minLength": 1} for value in NEUTRAL_WORDS},
+        },
     }
 
     def _options(self, question):
         words = question.get("labels") or AGREE_WORDS
         options = [Option(index + 1, word) for index, word in enumerate(words)]
-        if question.get("not_sure", True):
-            options.append(Option("not_sure", "Not sure", is_neutral=True))
-        if question.get("prefer_not", True):
-            options.append(Option("prefer_not", "Prefer not to say", is_neutral=True))
+        neutral_words = {**NEUTRAL_WORDS, **question.get("neutral_labels", {})}
+        options += [
+            Option(value, neutral_words[value], is_neutral=True) for value in NEUTRAL_WORDS if question.get(value, True)
+        ]
         return options
+
+    def relabelled(self, question, labels):
+        points = [option for option in self._options(question) if not option.is_neutral]
+        neutral = {
+            str(option.value): labels.get(str(option.value), option.label)
+            for option in self._options(question)
+            if option.is_neutral
+        }
+        return {**question, "labels": [labels.get(str(option.value), option.label) for option in points], "neutral_labels": neutral}
 
 
 class YesNo(QuestionType):
     name = "yes_no"
+    # Words for yes, not sure and no, when not the built-in ones.
+    properties = {"labels": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 3, "maxItems": 3}}
 
     def _options(self, question):
+        yes, not_sure, no = question.get("labels") or ("Yes", "Not sure", "No")
         return [
-            Option("yes", "Yes", image="tick"),
-            Option("not_sure", "Not sure", is_neutral=True, image="question"),
-            Option("no", "No", image="cross"),
+            Option("yes", yes, image="tick"),
+            Option("not_sure", not_sure, is_neutral=True, image="question"),
+            Option("no", no, image="cross"),
         ]
+
+    def relabelled(self, question, labels):
+        return {**question, "labels": [labels.get(str(option.value), option.label) for option in self._options(question)]}
 
 
 OPTION_LIST = {
@@ -191,6 +286,10 @@ class Choice(QuestionType):
             for item in question["options"]
         ]
 
+    def relabelled(self, question, labels):
+        options = [{**item, "label": labels.get(str(item["value"]), item["label"])} for item in question["options"]]
+        return {**question, "options": options}
+
     def check_definition(self, question):
         problems = super().check_definition(question)
         values = [str(item["value"]) for item in question["options"]]
@@ -204,6 +303,7 @@ class Multi(Choice):
     """Any number of options; positive when any chosen option is positive."""
 
     name = "multi"
+    answer_shape = "many"
 
     def coerce(self, question, raw):
         if not isinstance(raw, list):
@@ -238,6 +338,9 @@ class Multi(Choice):
 class Text(QuestionType):
     name = "text"
     is_pictorial = True  # the question's own picture is enough: the answer is words
+    template = "surveys/questions/text.html"
+    answer_shape = "text"
+    is_free_text = True
     properties = {"max_length": {"type": "integer", "minimum": 1, "maximum": 10000}}
     DEFAULT_MAX_LENGTH = 2000
 
@@ -270,6 +373,10 @@ class PictureSort(QuestionType):
 
     name = "picture_sort"
     required = ("cards",)
+    template = "surveys/questions/picture_sort.html"
+    answer_shape = "map"
+    # One card at a time with three big faces under it, and a summary to change.
+    script = "js/picture-sort.js"
     properties = {
         "cards": {
             "type": "array",
@@ -291,14 +398,31 @@ class PictureSort(QuestionType):
 
     def _options(self, question):
         words = question.get("columns") or [label for _, label in SORT_COLUMNS]
-        return [Option(value, word, image=f"face-{3 - index}-of-3") for index, ((value, _), word) in enumerate(zip(SORT_COLUMNS, words))]
+        return [
+            Option(value, word, image=f"{DRAWN_PICTURE_PREFIX}{3 - index}-of-3")
+            for index, ((value, _), word) in enumerate(zip(SORT_COLUMNS, words))
+        ]
 
-    def translatable_options(self, question):
-        return []  # the columns are translated as a list
+    def cards(self, question):
+        return [Option(card["value"], card["label"], image=card["image"]) for card in question["cards"]]
 
-    def cards(self, question: dict[str, Any]) -> list[Option]:
-        translated = question.get("card_labels") or {}
-        return [Option(card["value"], translated.get(card["value"], card["label"]), image=card["image"]) for card in question["cards"]]
+    def spoken_words(self, question):
+        return [card.label for card in self.cards(question)] + [column.label for column in self.options(question)]
+
+    def translatable_parts(self, question):
+        return [
+            TranslatablePart("cards", WORDS, tuple(card["value"] for card in question["cards"]), "a card"),
+            # The three column words, in the order good, not sure, not good.
+            TranslatablePart("columns", self.properties["columns"]),
+        ]
+
+    def localise(self, question, words):
+        labels = {str(value): label for value, label in (words.get("cards") or {}).items()}
+        cards = [{**card, "label": labels.get(card["value"], card["label"])} for card in question["cards"]]
+        spec = {**question, "cards": cards}
+        if "columns" in words:
+            spec["columns"] = list(words["columns"])
+        return spec
 
     def check_definition(self, question):
         problems = []

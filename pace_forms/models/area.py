@@ -21,6 +21,13 @@ class Area(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    # What respondents see in the page header, so that a link in a text
+    # message looks like it comes from their area; each shown only when set.
+    display_name: Mapped[str | None] = mapped_column(String(200))
+    contact_text: Mapped[str | None] = mapped_column(String(300))
+    privacy_url: Mapped[str | None] = mapped_column(String(500))
+    # A path on this server (the pages allow pictures from here only).
+    logo_url: Mapped[str | None] = mapped_column(String(500))
 
     children: Mapped[list[Child]] = relationship(back_populates="area")
 

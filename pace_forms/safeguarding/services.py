@@ -72,12 +72,12 @@ def list_follow_ups(area_code: str | None = None, *, include_acknowledged: bool 
 
 
 def free_text_of(response: Response) -> tuple[str, ...]:
-    """The response's answers to text questions, as sent (quarantined ones too)."""
+    """The response's answers to free-text questions, as sent (quarantined ones too)."""
     answers = response.raw.get("answers") if isinstance(response.raw, dict) else None
     if not isinstance(answers, dict):
         return ()
     form = definition_of(response.form_version) if response.form_version else current_forms().get(response.form_key)
-    text_keys = {question.key for question in form.questions if question.type == "text"} if form else set()
+    text_keys = {question.key for question in form.questions if question.kind.is_free_text} if form else set()
     return tuple(answers[key] for key in answers if key in text_keys and isinstance(answers[key], str) and answers[key].strip())
 
 

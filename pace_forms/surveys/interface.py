@@ -25,9 +25,9 @@ def interface_strings(language: str) -> dict[str, str]:
 
 
 def language_name(language: str) -> str:
-    return interface_strings(language)["language_name"] if _known(language) else language
+    return interface_strings(language)["language_name"] if is_known_language(language) else language
 
 
-def _known(language: str) -> bool:
+def is_known_language(language: str) -> bool:
     strings = catalogue()
     return language in strings or language.split("-")[0] in strings

@@ -9,16 +9,17 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, send_from_directory, session, url_for
+from flask import Blueprint, abort, current_app, g, has_request_context, redirect, render_template, request, send_from_directory, session, url_for
 from werkzeug.datastructures import MultiDict
 
+from pace_forms.areas.services import header_of
 from pace_forms.database import begin_writing
 from pace_forms.extensions import csrf, db, limiter
 from pace_forms.invitations.services import find_invitation
 from pace_forms.models import Invitation, Response, utc_now
 from pace_forms.forms.catalogue import current_forms, definition_of, find_form_version
 from pace_forms.forms.definitions import FormDefinition, drop_unshown_answers, validate_answers
-from pace_forms.surveys.interface import interface_strings, language_name
+from pace_forms.surveys.interface import interface_strings, is_known_language, language_name
 from pace_forms.responses.recording import CONFLICT, CREATED, DUPLICATE, QUARANTINED, REJECTED, record_responses
 
 bp = Blueprint("surveys", __name__)
@@ -50,7 +51,11 @@ def page_words(language: str) -> dict[str, Any]:
 
 @bp.app_context_processor
 def default_page_words() -> dict[str, Any]:
-    return page_words(DEFAULT_LANGUAGE)
+    """For every page: words in the language asked for (?lang=) when the
+    pages have it, and the respondent's area for the header, once known."""
+    asked = request.args.get("lang", "") if has_request_context() else ""
+    language = asked if asked and is_known_language(asked) else DEFAULT_LANGUAGE
+    return {**page_words(language), "area": g.get("respondent_area")}
 
 
 @bp.get("/")
@@ -93,6 +98,7 @@ def take(token: str):
     invitation = find_invitation(token, for_update=request.method == "POST")
     if invitation is None:
         return render_template("surveys/link_problem.html", reason="unknown"), 404
+    g.respondent_area = header_of(invitation.review.area)
     if invitation.is_expired(utc_now()):
         return render_template("surveys/link_problem.html", reason="expired", expires_at=invitation.expires_at), 410
     source_form = current_forms().get(invitation.form_key)

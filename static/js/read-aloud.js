@@ -1,6 +1,8 @@
 // Read-aloud: each question's button speaks the question and its answers with
 // the browser's speech synthesis, or plays the form's recorded audio file when
-// it gives one. When the device has no voice, the page says so in words.
+// it gives one. When the device has no voice, the page says so in words: as
+// soon as the page opens on forms that read aloud (data-reads-aloud), and
+// otherwise only when someone asks for reading aloud.
 const VOICE_WAIT_MS = 1500;
 
 function voicesNow() {
@@ -45,8 +47,10 @@ export async function setUpReadAloud(root = document) {
   const voices = await loadVoices();
   const voice = pickVoice(voices, lang);
   const hasRecordings = buttons.some((button) => button.dataset.audio);
-  const everyQuestionRecorded = buttons.every((button) => button.dataset.audio);
-  if (!voice && !everyQuestionRecorded && notice) notice.hidden = false;
+  // The questions' buttons, not the ending's: a form recorded throughout needs no voice.
+  const everyQuestionRecorded = buttons.filter((button) => button.closest("fieldset")).every((button) => button.dataset.audio);
+  const readsAloud = Boolean(root.querySelector("[data-reads-aloud]"));
+  if (!voice && !everyQuestionRecorded && readsAloud && notice) notice.hidden = false;
   document.documentElement.dataset.readAloud = voice ? "voice" : "no-voice";
 
   const speak = (text, { quiet = false } = {}) => {
@@ -79,6 +83,11 @@ export async function setUpReadAloud(root = document) {
       const button = fieldset.querySelector("[data-read-aloud]");
       if (button) readQuestion(button, root, speak, { quiet: true });
     },
+    // Read some words without being asked (a picture card's name).
+    say: (text) => {
+      stopAll(root);
+      speak(text, { quiet: true });
+    },
   };
 }
 
@@ -92,3 +101,6 @@ function readQuestion(button, root, speak, { quiet }) {
   }
   speak(button.dataset.say, { quiet });
 }
+
+// A page with no survey (the thank-you page) has its button set up here.
+if (typeof document !== "undefined" && document.querySelector("[data-read-aloud-page]")) setUpReadAloud(document);

@@ -1,10 +1,12 @@
 // The survey page with JavaScript: one question a screen, a progress bar,
-// read-aloud, picture sort, and answers saved to this device's outbox first,
-// then sent when there is signal. Without JavaScript the same page is a plain
-// form that posts to the server.
+// read-aloud, each question type's own script, and answers saved to this
+// device's outbox first, then sent when there is signal. Without JavaScript
+// the same page is a plain form that posts to the server.
+//
+// No question type is named here: a question's fieldset says how its answer
+// is read (data-answer-shape) and which script enhances it (data-enhance).
 import { CHANNEL, enqueue, pending } from "./outbox.js";
 import { syncNow } from "./app.js";
-import { setUpPictureSort } from "./picture-sort.js";
 import { setUpReadAloud } from "./read-aloud.js";
 import { fill } from "./strings.js";
 
@@ -14,23 +16,48 @@ function valueOf(text) {
   return /^\d+$/.test(text) ? Number(text) : text;
 }
 
-export function answerOf(fieldset) {
-  const type = fieldset.dataset.type;
-  if (type === "text") {
-    const text = fieldset.querySelector("textarea").value.trim();
-    return text || undefined;
-  }
-  if (type === "picture_sort") {
-    const placed = {};
-    fieldset.querySelectorAll("[data-sort-card]").forEach((card) => {
-      const chosen = card.querySelector("input:checked");
-      if (chosen) placed[card.dataset.sortCard] = chosen.value;
+// A question's answer as the sync API takes it, read by its shape (see
+// ANSWER_SHAPES in pace_forms/forms/question_types.py); undefined if none.
+const READ_ANSWER = {
+  one: (fieldset) => checkedValues(fieldset)[0],
+  many: (fieldset) => {
+    const chosen = checkedValues(fieldset);
+    return chosen.length ? chosen : undefined;
+  },
+  text: (fieldset) => fieldset.querySelector("textarea").value.trim() || undefined,
+  map: (fieldset) => {
+    const answer = {};
+    fieldset.querySelectorAll("[data-answer-key]").forEach((part) => {
+      const chosen = part.querySelector("input[name]:checked");
+      if (chosen) answer[part.dataset.answerKey] = chosen.value;
     });
-    return Object.keys(placed).length ? placed : undefined;
-  }
-  const chosen = [...fieldset.querySelectorAll(":scope > .options input:checked")].map((input) => valueOf(input.value));
-  if (type === "multi") return chosen.length ? chosen : undefined;
-  return chosen[0];
+    return Object.keys(answer).length ? answer : undefined;
+  },
+};
+
+function checkedValues(fieldset) {
+  return [...fieldset.querySelectorAll("input[name]:checked")].map((input) => valueOf(input.value));
+}
+
+export function answerOf(fieldset) {
+  return READ_ANSWER[fieldset.dataset.answerShape](fieldset);
+}
+
+// Each question type's own script, where it has one: the plain form works
+// without it, so a script that fails to load leaves the question usable.
+function enhanceQuestions(fieldsets) {
+  return Promise.all(
+    fieldsets
+      .filter((fieldset) => fieldset.dataset.enhance)
+      .map(async (fieldset) => {
+        try {
+          const module = await import(fieldset.dataset.enhance);
+          module.enhance(fieldset);
+        } catch (error) {
+          console.error("question script failed; the plain form stays", error);
+        }
+      }),
+  );
 }
 
 function collectAnswers(fieldsets) {
@@ -108,6 +135,8 @@ function stepThrough(fieldsets, { onShow }) {
       fieldset.hidden = fieldset !== steps[current];
       // Answers to questions that no longer apply are not sent.
       if (!steps.includes(fieldset)) clearAnswer(fieldset);
+      const asking = fieldset.querySelector("[data-skip-ask]");
+      if (asking) asking.hidden = true;
     });
     const step = steps[current];
     updateProgress(steps);
@@ -136,18 +165,60 @@ function stepThrough(fieldsets, { onShow }) {
   submit.parentElement.prepend(nav);
   back.addEventListener("click", () => show(current - 1, { moveFocus: true }));
   next.addEventListener("click", () => show(current + 1, { moveFocus: true }));
+  const moveOn = () => {
+    if (current === visible().length - 1) submit.focus();
+    else show(current + 1, { moveFocus: true });
+  };
   fieldsets.forEach((fieldset) => {
     fieldset.setAttribute("tabindex", "-1");
-    fieldset.querySelector("[data-skip]")?.addEventListener("click", () => {
-      clearAnswer(fieldset);
-      if (current === visible().length - 1) submit.focus();
-      else show(current + 1, { moveFocus: true });
-    });
+    const skip = fieldset.querySelector("[data-skip]");
+    if (skip) offerSkip(fieldset, skip, moveOn);
   });
   form.addEventListener("change", () => updateProgress());
   progress.hidden = false;
   form.classList.add("is-stepped");
   show(0, { moveFocus: false });
+}
+
+// "Skip this question" moves on with no answer. When an answer is already
+// chosen, it asks first (keep it, or clear it) rather than lose it unseen.
+function offerSkip(fieldset, skip, moveOn) {
+  const asking = document.createElement("div");
+  asking.className = "skip-ask";
+  asking.dataset.skipAsk = "";
+  asking.setAttribute("role", "group");
+  asking.hidden = true;
+  const question = document.createElement("p");
+  question.id = `skip-ask-${fieldset.dataset.key}`;
+  question.tabIndex = -1;
+  question.textContent = form.dataset.skipAsked;
+  asking.setAttribute("aria-labelledby", question.id);
+  const keep = button(form.dataset.skipKeep, "button button-primary");
+  const clear = button(form.dataset.skipClear, "button button-secondary");
+  const choices = document.createElement("div");
+  choices.className = "actions";
+  choices.append(keep, clear);
+  asking.append(question, choices);
+  skip.closest("p").after(asking);
+
+  keep.addEventListener("click", () => {
+    asking.hidden = true;
+    moveOn();
+  });
+  clear.addEventListener("click", () => {
+    asking.hidden = true;
+    clearAnswer(fieldset);
+    moveOn();
+  });
+  skip.addEventListener("click", () => {
+    if (answerOf(fieldset) === undefined) {
+      clearAnswer(fieldset); // typed spaces, say: nothing worth keeping
+      moveOn();
+      return;
+    }
+    asking.hidden = false;
+    question.focus();
+  });
 }
 
 function followUpWanted(answers) {
@@ -174,13 +245,18 @@ async function start() {
   const followUpNotice = document.getElementById("follow-up-notice");
   const fieldsets = [...form.querySelectorAll("fieldset.question")];
 
-  setUpPictureSort(form);
+  enhanceQuestions(fieldsets);
   const readAloud = setUpReadAloud(document);
   const readEach = document.getElementById("read-each-aloud");
   if (readEach && readEach.dataset.defaultOn !== undefined) readEach.checked = true;
   readAloud.then((reader) => {
     // With neither a voice nor recordings, the switch could do nothing.
     if (readEach && reader && !reader.voice && !reader.hasRecordings) readEach.closest("p").hidden = true;
+  });
+  // A question's own script asks for words to be read (a picture card's name).
+  form.addEventListener("survey:say", async (event) => {
+    const reader = await readAloud;
+    if (readEach && readEach.checked && reader) reader.say(event.detail.text);
   });
   watchFollowUp(fieldsets);
 

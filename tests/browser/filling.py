@@ -42,13 +42,7 @@ def answer(page: Page, form: FormDefinition, question: Question) -> Any:
         fieldset.locator("textarea").fill(words)
         return words
     if question.type == "picture_sort":
-        columns = question.options()
-        placed = {}
-        for index, card in enumerate(question.cards()):
-            column = columns[index % len(columns)]
-            fieldset.locator(f"[data-sort-card='{card.value}']").get_by_role("radio", name=column.label, exact=True).check()
-            placed[card.value] = column.value
-        return placed
+        return sort_pictures(page, question)
     if question.type == "multi":
         chosen = [option for option in question.options() if not option.is_neutral][:2]
         for option in chosen:
@@ -57,6 +51,25 @@ def answer(page: Page, form: FormDefinition, question: Question) -> Any:
     option = choose_for(question, form)
     fieldset.get_by_role("radio", name=option.label, exact=True).check()
     return option.value
+
+
+def sort_pictures(page: Page, question: Question) -> dict[str, str]:
+    """Give each card a face in turn (Good, Not sure, Not good, Good...): one
+    card at a time with JavaScript, each card's radios without."""
+    fieldset = page.locator(f"#q-{question.key}")
+    stage = fieldset.locator("[data-sort-stage]")
+    with_script = page.locator("html.js").count() == 1
+    columns = question.options()
+    placed = {}
+    for index, card in enumerate(question.cards()):
+        column = columns[index % len(columns)]
+        if with_script:
+            expect(stage.locator(".sort-stage-card")).to_have_text(card.label)
+            stage.get_by_role("button", name=column.label, exact=True).click()
+        else:
+            fieldset.locator(f"[data-sort-card='{card.value}']").get_by_role("radio", name=column.label, exact=True).check()
+        placed[card.value] = column.value
+    return placed
 
 
 def fill_one_screen_at_a_time(page: Page, form: FormDefinition) -> dict[str, Any]:

@@ -67,7 +67,7 @@ def test_child_answer_targets_are_at_least_48_px(form_key, context, survey_path_
     page = context.new_page()
     page.goto(survey_path_for(form_key))
     for index, question in enumerate(form.questions, start=1):
-        for target in page.locator(f"#q-{question.key} label.option, #q-{question.key} label.sort-choice").all():
+        for target in page.locator(f"#q-{question.key} label.option, #q-{question.key} .sort-face").all():
             box = target.bounding_box()
             assert box["width"] >= 48 and box["height"] >= 48, f"{question.key}: {target.inner_text()} is {box}"
         for target in page.locator(f"#q-{question.key} button:visible").all():

@@ -30,8 +30,10 @@ def answer_by_keyboard(page, form, question) -> None:
         tab_to(page, f"{scope} textarea")
         page.keyboard.type("Typed with the keyboard.")
     elif question.type == "picture_sort":
+        # One card at a time: a face places it and focus stays on the faces.
+        tab_to(page, f"{scope} [data-sort-stage] .sort-face")
         for card in question.cards():
-            tab_to(page, f"{scope} [data-sort-card='{card.value}'] input")
+            expect(page.locator(f"{scope} .sort-stage-card")).to_have_text(card.label)
             page.keyboard.press("Space")
     elif question.type == "multi":
         tab_to(page, f"{scope} input")
@@ -83,7 +85,8 @@ def test_a_form_can_be_completed_by_touch(form_key, browser, live_server, survey
             page.keyboard.type("Typed on the phone.")
         elif question.type == "picture_sort":
             for card in question.cards():
-                scope.locator(f"[data-sort-card='{card.value}'] label.sort-choice").first.tap()
+                expect(scope.locator(".sort-stage-card")).to_have_text(card.label)
+                scope.locator("[data-sort-stage] .sort-face").first.tap()
         else:
             scope.locator("label.option").filter(has_text=choose_for(question, form).label).first.tap()
         if index < len(form.questions):

@@ -1,6 +1,7 @@
-"""What the forms offer beyond plain questions: picture sort by keyboard and
-by drag, read-aloud (with and without a voice), a second language, an
-installable app, and a warning before leaving with unsent answers."""
+"""What the forms offer beyond plain questions: read-aloud (with and without
+a voice), a second language, an installable app, and a warning before
+leaving with unsent answers. The picture sort has tests of its own
+(test_picture_sort_phone.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from playwright.sync_api import expect
 from tests.browser.conftest import wait_until
 
 CHILD = "child-4-7-review"
-SORT_QUESTION = "#q-feelings"
 
 FAKE_SPEECH = """
 (() => {
@@ -38,38 +38,6 @@ def go_to_question(page, selector: str) -> None:
             return
         page.get_by_role("button", name="Next", exact=True).click()
     raise AssertionError(f"{selector} never shown")
-
-
-def test_picture_sort_by_keyboard_moves_the_card_under_its_face(context, survey_path_for):
-    page = context.new_page()
-    page.goto(survey_path_for(CHILD))
-    go_to_question(page, SORT_QUESTION)
-    home = page.locator("[data-sort-card='home']")
-    expect(page.locator("[data-sort-tray] [data-sort-card='home']")).to_have_count(1)
-
-    home.get_by_role("radio", name="Good", exact=True).focus()
-    page.keyboard.press("Space")
-    expect(page.locator("[data-sort-column='good'] [data-sort-card='home']")).to_have_count(1)
-    # Arrow keys move it along, and focus stays with the card's choice.
-    page.keyboard.press("ArrowRight")
-    expect(page.locator("[data-sort-column='not_sure'] [data-sort-card='home']")).to_have_count(1)
-    assert page.evaluate("document.activeElement.closest('[data-sort-card]').dataset.sortCard") == "home"
-    assert page.evaluate("document.activeElement.value") == "not_sure"
-    expect(page.locator("[data-sort-announcer]")).to_have_text("My home: Not sure")
-
-
-def test_picture_sort_by_dragging_a_card_onto_a_column(context, survey_path_for):
-    page = context.new_page()
-    page.goto(survey_path_for(CHILD))
-    go_to_question(page, SORT_QUESTION)
-    school = page.locator("[data-sort-card='school']")
-    school.locator("[data-sort-handle]").drag_to(page.locator("[data-sort-column='not_good']"))
-    expect(page.locator("[data-sort-column='not_good'] [data-sort-card='school']")).to_have_count(1)
-    expect(school.get_by_role("radio", name="Not good", exact=True)).to_be_checked()
-    # And again, from one column to another.
-    school.locator("[data-sort-handle]").drag_to(page.locator("[data-sort-column='good']"))
-    expect(page.locator("[data-sort-column='good'] [data-sort-card='school']")).to_have_count(1)
-    expect(school.get_by_role("radio", name="Good", exact=True)).to_be_checked()
 
 
 def test_read_aloud_speaks_the_question_and_its_answers(context, survey_path_for):

@@ -42,7 +42,7 @@ def test_the_form_library_imports_only_itself_and_the_foundation(path):
 
 @pytest.mark.parametrize(
     "path",
-    [*modules_in("responses"), *modules_in("safeguarding"), *modules_in("invitations"), *modules_in("forms")],
+    [*modules_in("responses"), *modules_in("safeguarding"), *modules_in("invitations"), *modules_in("areas"), *modules_in("forms")],
     ids=lambda path: f"{path.parent.name}/{path.name}",
 )
 def test_features_never_import_a_page_or_an_api(path):
