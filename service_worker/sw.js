@@ -1,7 +1,7 @@
 // The service worker (/sw.js, scope /). The server prepends PRECACHE (this
 // version's styles and scripts, and the offline page) and pins the imports
 // below to this version. Caches are per version; a new worker waits until no
-// older page is open, or a page without unsaved answers asks (update.js).
+// older page is open, or a page without unsaved answers asks (app.js).
 // Pages: network first, last good copy kept. This version's files and audio:
 // cache first. The API: never cached.
 import { flush } from "/static/js/outbox.js";
@@ -34,7 +34,7 @@ self.addEventListener("activate", (event) => {
   );
 });
 
-// A page with no unsaved answers asked for the new version (update.js).
+// A page with no unsaved answers asked for the new version (app.js).
 self.addEventListener("message", (event) => {
   if (event.data && event.data.type === "take-over") self.skipWaiting();
 });
@@ -43,7 +43,8 @@ async function networkFirst(event) {
   const { request } = event;
   const key = pageKey(request.url);
   try {
-    const response = await withTimeout(fetch(request), NETWORK_TIMEOUT_MS);
+    const tooLong = new Promise((resolve, reject) => setTimeout(reject, NETWORK_TIMEOUT_MS, new Error("timeout")));
+    const response = await Promise.race([fetch(request), tooLong]);
     event.waitUntil(keepOrForget(key, response.clone()));
     return response;
   } catch {
@@ -68,22 +69,6 @@ async function networkOrOfflinePage(request) {
   } catch {
     return (await caches.match(OFFLINE_URL, { cacheName: SHELL_CACHE })) || Response.error();
   }
-}
-
-function withTimeout(promise, ms) {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("network timeout")), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
 }
 
 self.addEventListener("fetch", (event) => {

@@ -1,9 +1,10 @@
-// Every page: register the service worker, keep the outbox moving, say what waits.
+// Every page: register the service worker (and offer its new versions), keep
+// the outbox moving, say what waits.
 import { CHANNEL, enqueue, flush } from "./outbox.js";
 import { forgetLinks, keepPage } from "./kept-pages.js";
-import { PAGES_CACHE, SYNC_TAG, pageKey } from "./offline-names.js";
+import { PAGES_CACHE, SYNC_TAG, UNSAVED_ANSWERS_LOCK, pageKey } from "./offline-names.js";
 import { showOutboxStatus } from "./status.js";
-import { offerNewVersion } from "./update.js";
+import { strings } from "./strings.js";
 
 const FIRST_RETRY_MS = 15_000;
 const LONGEST_RETRY_MS = 10 * 60_000;
@@ -81,12 +82,10 @@ async function registerServiceWorker() {
 // browser asks for them.
 async function keepThisPage() {
   const cache = await caches.open(PAGES_CACHE);
+  const base = (tag) => tag.toLowerCase().split("-")[0];
+  const asked = navigator.languages.map(base);
   const wanted = [location.href];
-  const languages = (navigator.languages || [navigator.language]).map((tag) => tag.toLowerCase());
-  document.querySelectorAll("a[data-lang-link]").forEach((link) => {
-    const lang = link.hreflang.toLowerCase();
-    if (languages.some((tag) => tag === lang || tag.split("-")[0] === lang.split("-")[0])) wanted.push(link.href);
-  });
+  document.querySelectorAll("a[data-lang-link]").forEach((link) => asked.includes(base(link.hreflang)) && wanted.push(link.href));
   for (const href of new Set(wanted.map(pageKey))) {
     if (await cache.match(href)) continue;
     try {
@@ -95,6 +94,54 @@ async function keepThisPage() {
       if (href === pageKey(location.href)) throw error;
     }
   }
+}
+
+// "A new version is ready", offered when a new worker waits and no page on
+// this device has unsaved answers (their lock, see unsaved.js): a new
+// version never takes over under a half-filled form.
+function offerNewVersion(registration) {
+  let notice = null;
+  const check = async () => {
+    // With no worker in charge yet, a new one takes over by itself.
+    const waiting = navigator.serviceWorker.controller && registration.waiting;
+    if (!waiting) return;
+    const offer = !(await someoneHasUnsavedAnswers());
+    document.documentElement.dataset.newVersion = offer ? "offered" : "held-back";
+    if (offer && !notice) notice = addUpdateNotice(registration);
+    if (notice) notice.hidden = !offer;
+  };
+  registration.addEventListener("updatefound", () => registration.installing?.addEventListener("statechange", check));
+  window.addEventListener(UNSAVED_ANSWERS_LOCK, check);
+  document.addEventListener("visibilitychange", check);
+  check();
+}
+
+async function someoneHasUnsavedAnswers() {
+  if (document.documentElement.dataset.unsavedAnswers === "true") return true;
+  if (!navigator.locks?.query) return false;
+  const { held = [], pending = [] } = await navigator.locks.query();
+  return [...held, ...pending].some((lock) => lock.name === UNSAVED_ANSWERS_LOCK);
+}
+
+function addUpdateNotice(registration) {
+  const words = strings();
+  const notice = document.createElement("div");
+  notice.className = "notice";
+  notice.id = "update-notice";
+  notice.setAttribute("role", "status");
+  const text = document.createElement("p");
+  text.textContent = words.update_ready;
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "button button-secondary";
+  button.textContent = words.update_now;
+  button.addEventListener("click", () => {
+    navigator.serviceWorker.addEventListener("controllerchange", () => location.reload(), { once: true });
+    registration.waiting?.postMessage({ type: "take-over" });
+  });
+  notice.append(text, button);
+  document.getElementById("main")?.prepend(notice);
+  return notice;
 }
 
 function askForPersistentStorage() {

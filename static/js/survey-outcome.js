@@ -1,7 +1,7 @@
-// What this device knows of a survey link's answers: waiting here, answered
-// (the server counts them), or kept aside (stored, not counted). The survey
-// page shows it instead of a blank form, and says it again whenever the
-// outbox changes; the offline page says it at an address no longer kept.
+// What this device knows of a survey link's answers: waiting here, sent (the
+// server counts them), or kept aside (stored, not counted). The survey page
+// shows it instead of a blank form, and again whenever the outbox changes;
+// the offline page says it at the address of a page no longer kept.
 import { ANSWERED, CHANNEL, KEPT_ASIDE, linkState, pending } from "./outbox.js";
 import { surveyToken } from "./offline-names.js";
 
@@ -16,21 +16,15 @@ async function outcomeOf(token) {
 export function linkOutcome(token) {
   const notices = {
     queued: document.getElementById("queued-notice"),
-    sent: document.getElementById("sent-notice"),
-    answered: document.getElementById("answered-notice"),
+    answered: document.getElementById("sent-notice"),
     keptAside: document.getElementById("kept-aside-notice"),
   };
-  const openedAt = new Date().toISOString();
-  let seenWaiting = false;
   let shown = null;
 
   // Show what is true now; resolves with its name, or null (no answers yet).
   async function show({ focus = false } = {}) {
     const outcome = await outcomeOf(token);
     if (!outcome) return null;
-    seenWaiting ||= outcome.name === "queued";
-    // Sent from this page, or while it was open: thank for the sending.
-    if (outcome.name === "answered" && (seenWaiting || outcome.at >= openedAt)) outcome.name = "sent";
     if (outcome.name !== shown) {
       // Focus moves (and a screen reader speaks) on a change, not on opening.
       const moveFocus = focus || shown !== null;

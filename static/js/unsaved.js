@@ -1,7 +1,7 @@
 // Answers chosen or typed but not yet saved on this device: the only ones
 // closing the page would lose. Only while there are some does leaving ask
 // first, and does this page hold a shared lock that holds back a new
-// version in every tab (update.js).
+// version in every tab (app.js).
 import { UNSAVED_ANSWERS_LOCK } from "./offline-names.js";
 import { strings } from "./strings.js";
 
@@ -25,7 +25,7 @@ export function watchUnsavedAnswers(form) {
       release();
       release = null;
     }
-    // Tell update.js once other tabs can see the change too.
+    // Tell app.js once other tabs can see the change too.
     (now ? Promise.resolve() : released).then(() => window.dispatchEvent(new Event(UNSAVED_ANSWERS_LOCK)));
   }
 
