@@ -106,3 +106,22 @@ class CountingRoute:
     @staticmethod
     def pass_through(route: Route) -> None:
         route.fulfill(response=route.fetch())
+
+
+class HeldRoute:
+    """Holds the sync API's first request (from a page or the service worker)
+    until the test lets it go, then passes everything through."""
+
+    def __init__(self, context: BrowserContext):
+        self.held: list[Route] = []
+        context.route(API, self._handle)
+
+    def _handle(self, route: Route) -> None:
+        if route.request.method == "POST" and not self.held:
+            self.held.append(route)  # left unanswered until release()
+        else:
+            route.fulfill(response=route.fetch())
+
+    def release(self) -> None:
+        for route in self.held:
+            route.fulfill(response=route.fetch())

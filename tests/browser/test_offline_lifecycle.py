@@ -6,6 +6,7 @@ worker keeps. "Offline" is the server stopped and the browser offline."""
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import timedelta
 
 from playwright.sync_api import expect
@@ -17,6 +18,7 @@ from pace_forms.responses.recording import record_responses
 from tests.browser.conftest import wait_until
 from tests.browser.filling import FORMS
 from tests.browser.offline_helpers import (
+    HeldRoute,
     call_module,
     fill_parent_form,
     go_offline,
@@ -70,18 +72,12 @@ def test_a_link_answered_online_says_so_when_opened_again_offline(context, live_
     expect(again.get_by_role("button", name="Send my answers")).to_have_count(0)
 
 
-def test_answers_the_server_keeps_aside_are_never_called_sent(context, live_server, survey_path_for, stored_responses, server_app):
-    path = survey_path_for("parent-review")
-    page = context.new_page()
-    page.goto(path)
-    ready_offline(page)
-    # Meanwhile the link is used on another device.
+def answer_on_another_device(server_app, path: str) -> None:
     with server_app.app_context():
-        form_version = int(page.locator("#survey").get_attribute("data-form-version"))
         item = {
-            "id": "5b0c3c8e-55aa-4a59-9e43-0d8d4d1d1a01",
+            "id": str(uuid.uuid4()),
             "form": "parent-review",
-            "form_version": form_version,
+            "form_version": FORMS["parent-review"].version,
             "invitation": token_of(path),
             "submitted_at": utc_now().isoformat(),
             "locale": "en-GB",
@@ -90,6 +86,31 @@ def test_answers_the_server_keeps_aside_are_never_called_sent(context, live_serv
         assert record_responses([item])[0].status == "created"
         db.session.commit()
         db.session.remove()
+
+
+def test_a_link_answered_elsewhere_is_remembered_once_the_server_says_so(context, live_server, survey_path_for, server_app):
+    path = survey_path_for("parent-review")
+    page = context.new_page()
+    page.goto(path)
+    ready_offline(page)
+    answer_on_another_device(server_app, path)
+    page.reload()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you")  # the server's page
+    wait_until(lambda: kept_pages_of(page, token_of(path)) == [])
+    assert link_state(page, token_of(path))["state"] == "answered"
+
+    go_offline(context, live_server)
+    page.reload()
+    expect(page.get_by_text(ALREADY)).to_be_visible()
+    expect(page.locator("fieldset.question")).to_have_count(0)
+
+
+def test_answers_the_server_keeps_aside_are_never_called_sent(context, live_server, survey_path_for, stored_responses, server_app):
+    path = survey_path_for("parent-review")
+    page = context.new_page()
+    page.goto(path)
+    ready_offline(page)
+    answer_on_another_device(server_app, path)
 
     fill_parent_form(page)
     send_form(page)
@@ -123,11 +144,15 @@ def test_answers_sent_offline_show_the_thank_you_at_once_when_the_link_is_opened
     expect(page.get_by_role("heading", name=SAVED)).to_be_visible()
     page.close()
 
+    # Online again; the first send is held in flight until the page is open.
+    sending = HeldRoute(context)
     go_online(context, live_server)
     again = context.new_page()
     again.goto(path)
-    # One load, no second reload: the thank-you, and nothing still "to be sent".
-    expect(again.get_by_role("heading", name=re.compile("^Thank you"))).to_be_visible()
+    expect(again.get_by_role("heading", name=SAVED)).to_be_visible()
+    sending.release()
+    # The same load, no second reload: the thank-you, and nothing still "to be sent".
+    expect(again.get_by_role("heading", name=SENT)).to_be_visible()
     expect(again.get_by_role("heading", name=SAVED)).to_be_hidden()
     expect(again.locator("#outbox-status")).to_contain_text("Answers were last sent today")
     expect(again.locator("#outbox-status")).not_to_contain_text("waiting")
