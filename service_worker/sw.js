@@ -1,27 +1,22 @@
-// The service worker, served at /sw.js with scope /. The server prepends
-// VERSION (a hash of this file and of the precached files) and PRECACHE
-// ([{url, revision}]), so any change to the shell installs a new worker.
-//
-// Strategies, one per kind of request:
-// - the app shell (CSS, JS, icons, offline page): precached, served cache-first;
-// - survey pages (/s/...) and the home page: network first with a short
-//   timeout, the last good copy kept so a survey opened once opens offline;
-// - the API: never cached; its posts go straight to the network;
-// - anything else: the network, with the offline page for navigations.
+// The service worker (/sw.js, scope /). The server prepends PRECACHE (this
+// version's styles and scripts, and the offline page) and pins the imports
+// below to this version. Caches are per version; a new worker waits until no
+// older page is open, or a page without unsaved answers asks (app.js).
+// Pages: network first, last good copy kept. This version's files and audio:
+// cache first. The API: never cached.
 import { flush } from "/static/js/outbox.js";
+import { carryPagesOver, forgetLinks, keepOrForget } from "/static/js/kept-pages.js";
+import { PAGES_CACHE, SHELL_CACHE, SYNC_TAG, VERSION, isKeptPath, isOurCache, pageKey } from "/static/js/offline-names.js";
 
-const SHELL_CACHE = `pace-shell-${VERSION}`;
-const PAGES_CACHE = "pace-pages"; // kept across versions: pages a device has seen
 const NETWORK_TIMEOUT_MS = 4000;
 const OFFLINE_URL = "/offline";
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
     (async () => {
-      const cache = await caches.open(SHELL_CACHE);
-      // "no-cache" revalidates: files the page just loaded come back as small 304s.
-      await cache.addAll(PRECACHE.map((entry) => new Request(entry.url, { cache: "no-cache" })));
-      await self.skipWaiting();
+      // Versioned URLs: the browser's HTTP cache may answer.
+      await (await caches.open(SHELL_CACHE)).addAll(PRECACHE);
+      await carryPagesOver();
     })(),
   );
 });
@@ -30,65 +25,50 @@ self.addEventListener("activate", (event) => {
   event.waitUntil(
     (async () => {
       const names = await caches.keys();
-      await Promise.all(
-        names.filter((name) => name.startsWith("pace-shell-") && name !== SHELL_CACHE).map((name) => caches.delete(name)),
-      );
-      await self.clients.claim();
+      const older = names.filter((name) => isOurCache(name) && name !== SHELL_CACHE && name !== PAGES_CACHE);
+      await Promise.all(older.map((name) => caches.delete(name)));
+      // The first worker serves the page that registered it at once; a later
+      // one never takes over pages an older version rendered.
+      if (!older.length) await self.clients.claim();
     })(),
   );
 });
 
-function isCachedPage(url) {
-  return url.pathname.startsWith("/s/") || url.pathname === "/";
-}
+// A page with no unsaved answers asked for the new version (app.js).
+self.addEventListener("message", (event) => {
+  if (event.data && event.data.type === "take-over") self.skipWaiting();
+});
 
-// One copy per page and language, whatever else is in its query string
-// (?sent=1 after a plain post). static/js/app.js keys pages the same way.
-function pageKey(url) {
-  const lang = url.searchParams.get("lang");
-  return url.origin + url.pathname + (lang ? `?lang=${encodeURIComponent(lang)}` : "");
-}
-
-async function networkFirst(request) {
-  const cache = await caches.open(PAGES_CACHE);
-  const key = pageKey(new URL(request.url));
+async function networkFirst(event) {
+  const { request } = event;
+  const key = pageKey(request.url);
   try {
-    const response = await withTimeout(fetch(request), NETWORK_TIMEOUT_MS);
-    if (response.ok) await cache.put(key, response.clone());
+    const tooLong = new Promise((resolve, reject) => setTimeout(reject, NETWORK_TIMEOUT_MS, new Error("timeout")));
+    const response = await Promise.race([fetch(request), tooLong]);
+    event.waitUntil(keepOrForget(key, response.clone()));
     return response;
   } catch {
-    const cached = await cache.match(key);
-    return cached || (await caches.match(OFFLINE_URL)) || Response.error();
+    const cached = await caches.match(key, { cacheName: PAGES_CACHE });
+    return cached || (await caches.match(OFFLINE_URL, { cacheName: SHELL_CACHE })) || Response.error();
   }
 }
 
-async function cacheFirst(request) {
-  const cached = await caches.match(request, { ignoreSearch: true });
-  return cached || fetch(request);
+async function cacheFirst(request, cacheName) {
+  const cache = await caches.open(cacheName);
+  const cached = await cache.match(request, { ignoreSearch: true });
+  if (cached) return cached;
+  const response = await fetch(request);
+  // Only whole files: a 206 (a range of an audio file) cannot be cached.
+  if (response.status === 200) await cache.put(request, response.clone());
+  return response;
 }
 
 async function networkOrOfflinePage(request) {
   try {
     return await fetch(request);
   } catch {
-    return (await caches.match(OFFLINE_URL)) || Response.error();
+    return (await caches.match(OFFLINE_URL, { cacheName: SHELL_CACHE })) || Response.error();
   }
-}
-
-function withTimeout(promise, ms) {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("network timeout")), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
 }
 
 self.addEventListener("fetch", (event) => {
@@ -96,17 +76,19 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
   if (url.pathname.startsWith("/api/")) return;
-  if (request.mode === "navigate" && isCachedPage(url)) {
-    event.respondWith(networkFirst(request));
-  } else if (PRECACHE.some((entry) => entry.url === url.pathname) || url.pathname.startsWith("/audio/")) {
-    // Recorded audio is put in the pages cache when its page is first opened.
-    event.respondWith(cacheFirst(request));
+  if (request.mode === "navigate" && isKeptPath(url.pathname)) {
+    event.respondWith(networkFirst(event));
+  } else if (url.pathname.startsWith(`/static/${VERSION}/`)) {
+    event.respondWith(cacheFirst(request, SHELL_CACHE));
+  } else if (url.pathname.startsWith("/audio/")) {
+    event.respondWith(cacheFirst(request, PAGES_CACHE));
   } else if (request.mode === "navigate") {
     event.respondWith(networkOrOfflinePage(request));
   }
 });
 
+// Registered by a page after it queues answers; runs with the tab closed too.
+// Rejecting (no network, a 5xx) makes the browser try again later.
 self.addEventListener("sync", (event) => {
-  // Rejecting tells the browser to try again later, with its own back-off.
-  if (event.tag === "pace-outbox") event.waitUntil(flush());
+  if (event.tag === SYNC_TAG) event.waitUntil(flush().then((summary) => forgetLinks(summary.settledLinks)));
 });

@@ -3,59 +3,53 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-from pathlib import Path
 
-from flask import Blueprint, Response, current_app, render_template, url_for
+from flask import Blueprint, Response, render_template, url_for
 
 from pace_forms.config import PROJECT_ROOT
+from pace_forms.offline import shell
+from pace_forms.surveys.interface import catalogue, interface_strings
 
 bp = Blueprint("offline", __name__)
 
 SERVICE_WORKER_SOURCE = PROJECT_ROOT / "service_worker" / "sw.js"
-# The app shell: everything a survey page needs besides the page itself.
-SHELL_FILES = (
-    "css/app.css",
-    "js/app.js",
-    "js/outbox.js",
-    "js/survey.js",
-    "js/status.js",
-    "js/strings.js",
-    "js/read-aloud.js",
-    "js/picture-sort.js",
-    "icons/icon.svg",
-    "icons/icon-192.png",
-    "icons/icon-512.png",
-    "icons/icon-maskable-512.png",
+# The words the offline page may need about a link this device sent answers
+# for (answered, or kept aside), in every language a page can use.
+LINK_STATE_KEYS = (
+    "thanks_heading",
+    "thanks_already",
+    "thanks_close",
+    "kept_aside_heading",
+    "kept_aside_link",
+    "kept_aside_answers",
+    "kept_aside_stored",
 )
 
 
-def file_revision(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+@bp.record_once
+def serve_the_shell_by_version(state) -> None:
+    """Registering this blueprint serves static files under their version (shell.py)."""
+    shell.init_app(state.app)
 
 
-def precache_manifest() -> list[dict[str, str]]:
-    """Each shell URL with a hash of its content, so a changed file is fetched
-    again and an unchanged one is not."""
-    static = Path(current_app.static_folder)
-    # Every picture too (about 10 KB in all): any form a device opens works offline.
-    pictures = sorted(f"pictures/{path.name}" for path in (static / "pictures").glob("*.svg"))
-    entries = [
-        {"url": url_for("static", filename=name), "revision": file_revision(static / name)}
-        for name in (*SHELL_FILES, *pictures)
-    ]
-    offline_template = Path(current_app.template_folder) / "offline.html"
-    entries.append({"url": url_for("offline.offline_page"), "revision": file_revision(offline_template)})
-    return entries
+def precache_manifest() -> list[str]:
+    """What the service worker keeps before it takes over: every stylesheet
+    and script of this version, and the page shown offline."""
+    urls = [url_for("static", filename=name) for name in shell.precached_files()]
+    urls.append(url_for("offline.offline_page"))
+    return urls
 
 
 @bp.get("/sw.js")
 def service_worker():
-    entries = precache_manifest()
+    version = shell.shell_version()
     source = SERVICE_WORKER_SOURCE.read_text(encoding="utf-8")
-    version = hashlib.sha256((source + json.dumps(entries, sort_keys=True)).encode()).hexdigest()[:12]
-    preamble = f"const VERSION = {json.dumps(version)};\nconst PRECACHE = {json.dumps(entries)};\n"
+    # The worker imports the pages' own modules of this very version, so it
+    # and the pages it serves can never disagree on names or on the outbox.
+    source = source.replace('from "/static/', f'from "/static/{version}/')
+    preamble = f"const PRECACHE = {json.dumps(precache_manifest())};\n"
     response = Response(preamble + source, mimetype="text/javascript")
     # Browsers check for a new worker on navigation; never serve a stale one.
     response.headers["Cache-Control"] = "no-cache"
@@ -93,4 +87,10 @@ def manifest():
 
 @bp.get("/offline")
 def offline_page():
-    return render_template("offline.html")
+    """Shown for a page never kept on this device. Served from the worker's
+    cache at the address asked for, so its script can say what the device
+    knows about that survey link, in the language the answers were given in."""
+    words = {
+        language: {key: interface_strings(language)[key] for key in LINK_STATE_KEYS} for language in catalogue()
+    }
+    return render_template("offline.html", link_state_words=words)

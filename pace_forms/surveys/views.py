@@ -39,6 +39,8 @@ JS_STRING_KEYS = (
     "day_at",
     "no_storage",
     "leave_warning",
+    "update_ready",
+    "update_now",
 )
 
 

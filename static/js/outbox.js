@@ -4,17 +4,23 @@
 // and one leaves only when the server has answered for it with a status that
 // means it is stored. A network error, a 5xx or a reply we cannot read keeps
 // everything. No UI here: pages listen on the "pace-outbox" BroadcastChannel.
-// Used both by pages and by the service worker (Background Sync).
+// Used both by pages and by the service worker (Background Sync). The links
+// store remembers what became of each link's answers, for the pages to say.
 
 const DB_NAME = "pace-forms";
-// Upgrades only ever add stores: never drop the outbox on a schema change.
-const DB_VERSION = 1;
+// Upgrades only ever add stores (2 added links): never drop the outbox.
+const DB_VERSION = 2;
 const OUTBOX = "outbox";
 const META = "meta";
+const LINKS = "links";
+const STORES = [OUTBOX, META, LINKS];
 const ENDPOINT = "/api/v1/responses";
 const FIRST_BATCH_SIZE = 50;
 // Statuses under which the server has the item, for good or for an admin.
 const STORED_BY_SERVER = new Set(["created", "duplicate", "conflict", "quarantined"]);
+// A link's state once the server has its answers: counted, or kept aside.
+export const ANSWERED = "answered";
+export const KEPT_ASIDE = "kept_aside";
 
 export const CHANNEL = "pace-outbox";
 
@@ -28,6 +34,7 @@ function openDatabase() {
         const db = request.result;
         if (!db.objectStoreNames.contains(OUTBOX)) db.createObjectStore(OUTBOX, { keyPath: "id" });
         if (!db.objectStoreNames.contains(META)) db.createObjectStore(META);
+        if (!db.objectStoreNames.contains(LINKS)) db.createObjectStore(LINKS, { keyPath: "token" });
       };
       request.onsuccess = () => resolve(request.result);
       request.onerror = () => {
@@ -43,9 +50,9 @@ function openDatabase() {
 async function transact(mode, fn) {
   const db = await openDatabase();
   return new Promise((resolve, reject) => {
-    const tx = db.transaction([OUTBOX, META], mode);
+    const tx = db.transaction(STORES, mode);
     let result;
-    Promise.resolve(fn(tx.objectStore(OUTBOX), tx.objectStore(META))).then((value) => {
+    Promise.resolve(fn(...STORES.map((name) => tx.objectStore(name)))).then((value) => {
       result = value;
     }, reject);
     tx.oncomplete = () => resolve(result);
@@ -86,9 +93,23 @@ export async function lastSentAt() {
   return transact("readonly", (outbox, meta) => requested(meta.get("lastSentAt")));
 }
 
-// Send everything waiting, a batch at a time. Resolves with a summary;
-// rejects only when the server could not be reached or answered with a 5xx,
-// so that a Background Sync event is retried by the browser.
+// {token, state, reason, locale, at} once the server has answers on a link.
+export async function linkState(token) {
+  return transact("readonly", (outbox, meta, links) => requested(links.get(token)));
+}
+
+// The server showed this link answered (from here or elsewhere).
+export async function rememberAnswered(token) {
+  await transact("readwrite", async (outbox, meta, links) => {
+    if (!(await requested(links.get(token)))) links.put({ token, state: ANSWERED, reason: null, locale: null, at: new Date().toISOString() });
+  });
+  announce();
+}
+
+// Send everything waiting, a batch at a time. Resolves with a summary (its
+// `settledLinks` are the tokens of links the server now has answers on);
+// rejects only when the server could not be reached or answered with a 5xx
+// or 429, so that a Background Sync event is retried by the browser.
 export async function flush({ fetchImpl = fetch } = {}) {
   const run = () => sendAll(fetchImpl);
   if (typeof navigator !== "undefined" && navigator.locks) {
@@ -100,7 +121,7 @@ export async function flush({ fetchImpl = fetch } = {}) {
 
 async function sendAll(fetchImpl) {
   const records = await pending();
-  const summary = { sent: 0, kept: 0, waiting: records.length };
+  const summary = { sent: 0, kept: 0, waiting: records.length, settledLinks: [] };
   let batchSize = FIRST_BATCH_SIZE;
   let start = 0;
   while (start < records.length) {
@@ -117,8 +138,9 @@ async function sendAll(fetchImpl) {
     } catch (error) {
       throw new OutboxError("offline", "The server could not be reached.", error);
     }
-    if (reply.status === 413 && batchSize > 1) {
-      batchSize = Math.max(1, Math.floor(batchSize / 2));
+    if (reply.status === 413 && batch.length > 1) {
+      // Too large: send the same records again in halves.
+      batchSize = Math.max(1, Math.floor(batch.length / 2));
       continue;
     }
     if (!reply.ok) {
@@ -143,10 +165,11 @@ async function sendAll(fetchImpl) {
     const refused = [];
     batch.forEach((record, index) => {
       const result = results[index] || {};
-      if (result.id === record.id && STORED_BY_SERVER.has(result.status)) done.push(record.id);
+      if (result.id === record.id && STORED_BY_SERVER.has(result.status)) done.push([record, result]);
       else refused.push([record, describe(result)]);
     });
     await settle(done, refused);
+    done.forEach(([record]) => record.item.invitation && summary.settledLinks.push(record.item.invitation));
     summary.sent += done.length;
     summary.kept += refused.length;
     start += batch.length;
@@ -156,12 +179,26 @@ async function sendAll(fetchImpl) {
   return summary;
 }
 
-async function settle(doneIds, refused) {
-  await transact("readwrite", (outbox, meta) => {
-    doneIds.forEach((id) => outbox.delete(id));
+// In one transaction: stored answers leave and their link records the
+// outcome; refused ones stay, with the reason.
+async function settle(done, refused) {
+  const now = new Date().toISOString();
+  await transact("readwrite", (outbox, meta, links) => {
+    done.forEach(([record, result]) => {
+      outbox.delete(record.id);
+      if (record.item.invitation) links.put(linkRecord(record.item, result, now));
+    });
     refused.forEach(([record, problem]) => outbox.put({ ...record, attempts: record.attempts + 1, problem }));
-    if (doneIds.length) meta.put(new Date().toISOString(), "lastSentAt");
+    if (done.length) meta.put(now, "lastSentAt");
   });
+}
+
+function linkRecord(item, result, at) {
+  const base = { token: item.invitation, locale: item.locale || null, responseId: item.id, at };
+  if (result.status !== "quarantined") return { ...base, state: ANSWERED, reason: null };
+  const fields = (Array.isArray(result.errors) ? result.errors : []).map((error) => String(error.field || ""));
+  const reason = fields.some((field) => field === "invitation") ? "link" : "answers";
+  return { ...base, state: KEPT_ASIDE, reason };
 }
 
 async function markProblem(records, problem) {

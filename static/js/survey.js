@@ -5,10 +5,11 @@
 //
 // No question type is named here: a question's fieldset says how its answer
 // is read (data-answer-shape) and which script enhances it (data-enhance).
-import { CHANNEL, enqueue, pending } from "./outbox.js";
-import { syncNow } from "./app.js";
+import { keepAnswers, syncNow } from "./app.js";
 import { setUpReadAloud } from "./read-aloud.js";
 import { fill } from "./strings.js";
+import { linkOutcome } from "./survey-outcome.js";
+import { watchUnsavedAnswers } from "./unsaved.js";
 
 const form = document.getElementById("survey");
 
@@ -86,19 +87,9 @@ function clearAnswer(fieldset) {
   fieldset.querySelectorAll("textarea").forEach((area) => (area.value = ""));
 }
 
-function showOnly(element, ...others) {
-  element.hidden = false;
-  others.forEach((other) => (other.hidden = true));
-}
-
 // Once the answers are saved, the form's surroundings have done their job.
 function leaveOnlyTheOutcome() {
   document.querySelectorAll(".intro, #no-voice-notice, nav.languages").forEach((element) => (element.hidden = true));
-}
-
-async function isAlreadyQueued() {
-  const records = await pending();
-  return records.some((record) => record.item.invitation === form.dataset.invitation);
 }
 
 function newId() {
@@ -240,8 +231,6 @@ function watchFollowUp(fieldsets) {
 
 async function start() {
   if (!form) return;
-  const queuedNotice = document.getElementById("queued-notice");
-  const sentNotice = document.getElementById("sent-notice");
   const followUpNotice = document.getElementById("follow-up-notice");
   const fieldsets = [...form.querySelectorAll("fieldset.question")];
 
@@ -271,10 +260,19 @@ async function start() {
       if (readEach && readEach.checked && !isFirst && reader) reader.readQuestion(step);
     },
   });
+  // Only answers not yet saved on this device can be lost by leaving.
+  const unsaved = watchUnsavedAnswers(form);
+  // What this device knows of this link: answers waiting, sent, kept aside.
+  const outcome = linkOutcome(form.dataset.invitation);
+  const saidSent = (name) => {
+    if (name && name !== "queued") followUpNotice?.querySelector("[data-follow-up-pending]")?.setAttribute("hidden", "");
+  };
   try {
-    if (await isAlreadyQueued()) {
-      showOnly(queuedNotice, form);
+    if (await outcome.show()) {
+      unsaved.saved();
+      form.hidden = true;
       leaveOnlyTheOutcome();
+      outcome.follow(saidSent);
       return;
     }
   } catch {
@@ -295,26 +293,21 @@ async function start() {
       answers,
     };
     try {
-      await enqueue(item);
+      await keepAnswers(item);
     } catch {
+      unsaved.saved();
       form.submit(); // could not save on the device: send it the plain way
       return;
     }
-    showOnly(queuedNotice, form);
+    unsaved.saved();
+    form.hidden = true;
     leaveOnlyTheOutcome();
     if (followUpNotice && followUpWanted(answers)) followUpNotice.hidden = false;
-    queuedNotice.focus();
-    const showWhenSent = async () => {
-      const stillWaiting = (await pending()).some((record) => record.id === item.id);
-      if (stillWaiting || !sentNotice.hidden) return;
-      showOnly(sentNotice, queuedNotice);
-      followUpNotice?.querySelector("[data-follow-up-pending]")?.setAttribute("hidden", "");
-      sentNotice.focus();
-    };
+    await outcome.show({ focus: true });
     // Sent now, or later (back online, the timer, another tab): say so then.
-    if (typeof BroadcastChannel === "function") new BroadcastChannel(CHANNEL).addEventListener("message", showWhenSent);
+    outcome.follow(saidSent);
     await syncNow();
-    await showWhenSent();
+    saidSent(await outcome.show());
   });
 }
 

@@ -1,6 +1,7 @@
 """What lets a phone or tablet install the app and open a form with no
-signal: the web app manifest, its icons, and the service worker's list of
-files to keep (every picture included, so any form's pictures show offline)."""
+signal: the web app manifest, its icons, the service worker's list of files
+to keep (built from the files: every script and stylesheet), and the app
+shell served as one version."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from pathlib import Path
 
 from pace_forms.config import PROJECT_ROOT
 
-PICTURES = sorted((PROJECT_ROOT / "static" / "pictures").glob("*.svg"))
+STATIC = PROJECT_ROOT / "static"
+PICTURES = sorted((STATIC / "pictures").glob("*.svg"))
 
 
 def fetch(client, url: str):
@@ -74,7 +76,7 @@ def test_pages_link_the_manifest(client):
     assert re.search(r'<link rel="manifest" href="/manifest.webmanifest"', body)
 
 
-def precache(client) -> list[dict[str, str]]:
+def precache(client) -> list[str]:
     reply = client.get("/sw.js")
     assert reply.status_code == 200
     assert reply.mimetype == "text/javascript"
@@ -83,49 +85,76 @@ def precache(client) -> list[dict[str, str]]:
     return json.loads(match.group(1))
 
 
+def shell_version_in(text: str) -> set[str]:
+    return set(re.findall(r"/static/([0-9a-f]{12})/", text))
+
+
 def test_there_are_pictures_to_keep():
     assert len(PICTURES) >= 10
     assert {"tick", "question", "cross"} <= {path.stem for path in PICTURES}
 
 
-def test_the_service_worker_keeps_every_picture_for_offline_use(client):
-    urls = [entry["url"] for entry in precache(client)]
+def test_the_service_worker_keeps_every_script_and_stylesheet_and_the_offline_page(client):
+    urls = precache(client)
+    [version] = shell_version_in(" ".join(urls))
 
-    missing = [path.name for path in PICTURES if f"/static/pictures/{path.name}" not in urls]
-    assert missing == [], f"not kept for offline use: {missing}"
+    on_disk = sorted(path.relative_to(STATIC).as_posix() for path in STATIC.rglob("*") if path.suffix in (".js", ".css"))
+    assert on_disk, "no scripts found"
+    for name in on_disk:
+        assert f"/static/{version}/{name}" in urls, name
+    assert "/offline" in urls
 
 
-def test_the_service_worker_keeps_the_scripts_of_the_pictorial_forms_and_the_icons(client):
-    urls = {entry["url"] for entry in precache(client)}
+def test_the_service_worker_keeps_no_install_icons_and_no_pictures_up_front(client):
+    """Icons are fetched by the browser from the manifest; pictures are kept
+    with the pages that show them. A first load stays small."""
+    urls = precache(client)
 
-    for name in ("js/picture-sort.js", "js/read-aloud.js", "js/strings.js", "js/survey.js", "icons/icon-192.png", "icons/icon-512.png"):
-        assert f"/static/{name}" in urls, name
+    assert not [url for url in urls if url.endswith((".png", ".svg"))]
     for icon in manifest(client)["icons"]:
-        assert icon["src"] in urls, icon["src"]
+        assert icon["src"] not in urls, icon["src"]
 
 
 def test_every_file_the_service_worker_keeps_can_be_fetched(client):
-    for entry in precache(client):
-        assert fetch(client, entry["url"]).status_code == 200, entry["url"]
-        assert re.fullmatch(r"[0-9a-f]{16}", entry["revision"]), entry
+    for url in precache(client):
+        assert fetch(client, url).status_code == 200, url
 
 
-def test_a_picture_changes_the_service_worker_version(client, app, tmp_path, monkeypatch):
-    before = re.search(r'^const VERSION = "([0-9a-f]+)";$', client.get("/sw.js").get_data(as_text=True), re.MULTILINE)
+def test_a_page_and_its_assets_are_one_version(client):
+    page = client.get("/").get_data(as_text=True)
+    worker = client.get("/sw.js").get_data(as_text=True)
+
+    assert len(shell_version_in(page)) == 1
+    assert shell_version_in(worker) == shell_version_in(page)
+    # The worker's own imports are pinned to that version too.
+    assert re.findall(r'from "(/static/[^"]+)"', worker)
+    assert all(shell_version_in(url) == shell_version_in(page) for url in re.findall(r'from "(/static/[^"]+)"', worker))
+
+
+def test_only_this_versions_files_are_served_under_a_version_and_for_good(client):
+    [version] = shell_version_in(client.get("/").get_data(as_text=True))
+
+    reply = fetch(client, f"/static/{version}/js/app.js")
+    assert reply.status_code == 200
+    assert "immutable" in reply.headers["Cache-Control"]
+    assert fetch(client, "/static/0123456789ab/js/app.js").status_code == 404
+
+
+def test_a_picture_changes_the_version(client, app, tmp_path, monkeypatch):
+    before = shell_version_in(client.get("/sw.js").get_data(as_text=True))
     static = tmp_path / "static"
     (static / "pictures").mkdir(parents=True)
-    for path in (PROJECT_ROOT / "static").rglob("*"):
+    for path in STATIC.rglob("*"):
         if path.is_file():
-            target = static / path.relative_to(PROJECT_ROOT / "static")
+            target = static / path.relative_to(STATIC)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(path.read_bytes())
     (static / "pictures" / "new-picture.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>', encoding="utf-8")
     monkeypatch.setattr(app, "static_folder", str(static))
 
-    after_text = client.get("/sw.js").get_data(as_text=True)
+    after = shell_version_in(client.get("/sw.js").get_data(as_text=True))
 
-    after = re.search(r'^const VERSION = "([0-9a-f]+)";$', after_text, re.MULTILINE)
-    assert before and after
-    assert before.group(1) != after.group(1)
-    assert "/static/pictures/new-picture.svg" in after_text
+    assert len(before) == len(after) == 1
+    assert before != after
+    assert shell_version_in(client.get("/").get_data(as_text=True)) == after
     assert Path(static / "pictures" / "new-picture.svg").is_file()

@@ -1,7 +1,7 @@
 """What the forms offer beyond plain questions: read-aloud (with and without
-a voice), a second language, an installable app, and a warning before
-leaving with unsent answers. The picture sort has tests of its own
-(test_picture_sort_phone.py)."""
+a voice), a second language, and an installable app. The picture sort has
+tests of its own (test_picture_sort_phone.py); leaving the page,
+test_offline_lifecycle.py."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import wait_until
+from tests.browser.conftest import PHONE, wait_until
 
 CHILD = "child-4-7-review"
 
@@ -75,7 +75,9 @@ def test_with_no_voice_the_page_says_so_in_words(context, survey_path_for):
     assert page.evaluate("window.__spoken") == []
 
 
-def test_a_parent_can_switch_to_polish_even_offline_and_the_answer_records_it(context, live_server, survey_path_for, stored_responses):
+def test_a_parent_can_switch_to_polish_even_offline_and_the_answer_records_it(browser, live_server, survey_path_for, stored_responses):
+    # A phone that asks for Polish: only then is the Polish page kept for offline use.
+    context = browser.new_context(base_url=live_server.url, viewport=PHONE, service_workers="allow", locale="pl-PL")
     page = context.new_page()
     page.goto(survey_path_for("parent-review"))
     expect(page.locator("html[data-offline-ready='true']")).to_have_count(1, timeout=15000)
@@ -94,6 +96,17 @@ def test_a_parent_can_switch_to_polish_even_offline_and_the_answer_records_it(co
     context.set_offline(False)
     responses = wait_until(stored_responses)
     assert responses[0].locale == "pl"
+    context.close()
+
+
+def test_a_page_in_another_language_is_not_kept_unless_the_phone_asks_for_it(context, survey_path_for):
+    page = context.new_page()  # an English-speaking phone
+    path = survey_path_for("parent-review")
+    page.goto(path)
+    expect(page.locator("html[data-offline-ready='true']")).to_have_count(1, timeout=15000)
+    kept = page.evaluate("caches.keys().then((names) => Promise.all(names.map((name) => caches.open(name).then((cache) => cache.keys())))).then((lists) => lists.flat().map((request) => request.url))")
+    assert any(url.endswith(path) for url in kept)
+    assert not any("lang=pl" in url for url in kept)
 
 
 def test_the_app_is_installable(context, survey_path_for):
@@ -106,26 +119,3 @@ def test_the_app_is_installable(context, survey_path_for):
     assert [error for error in errors if error["errorId"] != "in-incognito"] == []
     manifest = session.send("Page.getAppManifest")
     assert manifest["errors"] == []
-
-
-def test_leaving_with_unsent_answers_asks_first(context, live_server, survey_path_for):
-    page = context.new_page()
-    page.goto(survey_path_for("parent-review"))
-    expect(page.locator("html[data-offline-ready='true']")).to_have_count(1, timeout=15000)
-    live_server.stop()
-    context.set_offline(True)
-    page.locator("#q-understood_plan label.option").first.click()
-    for _ in range(6):
-        page.get_by_role("button", name="Next", exact=True).click()
-    page.get_by_role("button", name="Send my answers").click()
-    expect(page.locator("#outbox-status")).to_contain_text("waiting on this device")
-    with page.expect_event("dialog") as asked:
-        page.close(run_before_unload=True)
-    assert asked.value.type == "beforeunload"
-    asked.value.dismiss()  # stay: the answers are still here
-    page.wait_for_timeout(200)
-    assert not page.is_closed()
-    # Leaving for real once the person confirms.
-    page.on("dialog", lambda dialog: dialog.accept())
-    with page.expect_event("close"):
-        page.close(run_before_unload=True)

@@ -1,0 +1,90 @@
+"""The app shell as one version: every file under static/ is served at
+/static/<version>/<path>, where the version is a hash of all of them. A page
+names the version it was rendered for in every asset URL, and the scripts'
+relative imports stay inside that version, so a page can never run with
+scripts of another version; the service worker keeps one cache per version.
+
+The precache list is built from the files by rule (every stylesheet and
+script), never kept by hand."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+
+from flask import Flask, abort, current_app, g, request
+from werkzeug.wrappers import Response
+
+VERSION_LENGTH = 12
+VERSIONED_STATIC_RULE = f"/static/<string(length={VERSION_LENGTH}):version>/<path:filename>"
+# What a survey page needs to run offline besides itself: its styles and
+# scripts. Pictures and recorded audio are kept with the pages that show
+# them; install icons are fetched by the browser from the manifest.
+PRECACHED_SUFFIXES = (".css", ".js")
+ONE_YEAR = 365 * 24 * 3600
+
+
+def static_files(folder: Path) -> list[Path]:
+    return sorted(path for path in folder.rglob("*") if path.is_file())
+
+
+def shell_version() -> str:
+    """The hash of every static file, worked out once per request (or CLI
+    command) and again only when a file's size or time changes."""
+    if "shell_version" not in g:
+        folder = Path(current_app.static_folder)
+        signature = tuple((str(path), path.stat().st_mtime_ns, path.stat().st_size) for path in static_files(folder))
+        g.shell_version = _hash_of(str(folder), signature)
+    return g.shell_version
+
+
+@lru_cache(maxsize=8)
+def _hash_of(folder: str, signature: tuple) -> str:
+    digest = hashlib.sha256()
+    for name, _, _ in signature:
+        path = Path(name)
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()[:VERSION_LENGTH]
+
+
+def precached_files() -> list[str]:
+    """Static paths (relative to static/) that the service worker precaches."""
+    folder = Path(current_app.static_folder)
+    return [
+        path.relative_to(folder).as_posix()
+        for path in static_files(folder)
+        if path.suffix in PRECACHED_SUFFIXES
+    ]
+
+
+def init_app(app: Flask) -> None:
+    """Serve static files under their version, and make url_for("static",
+    filename=...) name it. The plain /static/<path> stays for anything that
+    asks for a file without a version."""
+    app.add_url_rule(VERSIONED_STATIC_RULE, endpoint="static")
+
+    @app.url_defaults
+    def add_shell_version(endpoint: str | None, values: dict) -> None:
+        if endpoint == "static" and "version" not in values:
+            values["version"] = shell_version()
+
+    @app.url_value_preprocessor
+    def check_shell_version(endpoint: str | None, values: dict | None) -> None:
+        if endpoint == "static" and values and "version" in values:
+            # Only this version's files exist here: another version's would
+            # be this version's content under the other's name.
+            if values.pop("version") != shell_version():
+                abort(404)
+
+    @app.after_request
+    def cache_versioned_files(response: Response) -> Response:
+        rule = request.url_rule
+        if rule is not None and rule.rule == VERSIONED_STATIC_RULE and response.status_code == 200:
+            # The URL changes whenever any file does, so its content never does.
+            response.cache_control.no_cache = None
+            response.cache_control.public = True
+            response.cache_control.max_age = ONE_YEAR
+            response.cache_control.immutable = True
+        return response
