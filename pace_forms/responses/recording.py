@@ -135,11 +135,12 @@ class _Plan:
 def record_responses(items: list[Any], *, now: datetime | None = None) -> list[ItemResult]:
     """Store a batch; one result per item, in order. Flushes, never commits:
     the caller (request or command) commits once, after the whole batch."""
+    # Plain work first: on SQLite the write lock taken below holds every other writer.
+    checked = [_check(item) for item in items]
     begin_writing()
     db.session.flush()  # the caller's pending changes go first, before our statements
     now = now or utc_now()
     rules = RecordingRules.from_config(current_app.config)
-    checked = [_check(item) for item in items]
     candidates = [entry for entry in checked if isinstance(entry, _Candidate)]
     links = _lock_links({candidate.token_hash for candidate in candidates})
     ids = sorted({candidate.response_id for candidate in candidates if candidate.token_hash in links})
