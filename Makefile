@@ -1,9 +1,14 @@
 # Two entry points (see README.md): `make demo` and `make test`. Each sets up
 # what it needs first: a virtualenv in .venv with the project and its test
 # extras, and (for the tests) Debian's Chromium for the browser tests.
+#   make demo PORT=5050 HOST=0.0.0.0    serve the demo elsewhere
+#   make demo RESET=1                   start the demo again from empty
 VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+RESET ?=
 
 .PHONY: demo test setup browser
 
@@ -22,7 +27,7 @@ browser:
 	else echo "Chromium is missing: install Debian's chromium package (browser tests need it)"; fi
 
 demo: setup
-	$(BIN)/pace-forms demo
+	$(BIN)/pace-forms demo --host $(HOST) --port $(PORT)$(if $(RESET), --reset)
 
 test: setup browser
 	$(BIN)/pytest

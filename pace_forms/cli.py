@@ -1,5 +1,6 @@
 """The `pace-forms` command: Flask's own commands (run, routes, shell, db)
-plus this project's (init-db, check-forms, invite, export, demo)."""
+plus this project's (init-db, check-forms, invite, export, demo). Each
+command that needs the database says what to run when it is missing or behind."""
 
 from __future__ import annotations
 
@@ -7,12 +8,14 @@ import sys
 from pathlib import Path
 
 import click
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
 from flask_migrate import upgrade
 from werkzeug.serving import run_simple
 
+from pace_forms import config as settings
 from pace_forms import create_app
 from pace_forms.config import ConfigError
+from pace_forms.database import current_revisions, schema_problem
 from pace_forms.extensions import db
 from pace_forms.forms.catalogue import current_forms, publish_form_versions
 from pace_forms.forms.definitions import FormDefinitionError
@@ -48,30 +51,55 @@ def check_forms_command() -> None:
 
 
 @click.command("demo")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on (0.0.0.0: every address).")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to serve on.")
-@click.option("--no-serve", is_flag=True, help="Make the demo database and print the links, but do not serve.")
-def demo_command(host: str, port: int, no_serve: bool) -> None:
-    """Make a fresh demo database with sample data, print survey links, and serve."""
-    from pace_forms.demo import seed_demo
+@click.option("--reset", is_flag=True, help="Start again from an empty demo database: every answer and link so far is lost.")
+@click.option(
+    "--database",
+    "database_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The demo's SQLite file (default: demo.sqlite in the instance folder).",
+)
+@click.option("--no-serve", is_flag=True, help="Prepare the demo database and print the links, but do not serve.")
+def demo_command(host: str, port: int, reset: bool, database_path: Path | None, no_serve: bool) -> None:
+    """Serve a demo with sample data and print its survey links. The demo keeps
+    its data (and its links keep working) from one start to the next, unless
+    asked to --reset."""
+    from pace_forms import demo
 
-    base_url = f"http://{host}:{port}"
-    app = create_app({"DATABASE_FILENAME": "demo.sqlite", "BASE_URL": base_url})
+    every_address = host in ("0.0.0.0", "::", "")
+    base_url = f"http://{'127.0.0.1' if every_address else host}:{port}"
+    config: dict[str, object] = {"DATABASE_FILENAME": "demo.sqlite", "BASE_URL": base_url}
+    if database_path is not None:
+        database_path = database_path.resolve()
+        config["DATABASE_FILENAME"] = str(database_path)
+        # The demo's secret key beside its database, so that it keeps to that folder.
+        config["SECRET_KEY"] = settings.secret_key({"ENV": "development", "SECRET_KEY": None}, str(database_path.parent))
+    app = create_app(config)
+    database = Path(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///"))
     with app.app_context():
-        db.engine.dispose()
-        database = Path(app.instance_path) / "demo.sqlite"
-        for path in (database, database.with_name("demo.sqlite-wal"), database.with_name("demo.sqlite-shm")):
-            path.unlink(missing_ok=True)
+        if reset:
+            demo.delete_demo_data(database)
+        has_earlier_data = bool(current_revisions(db.engine))
         upgrade_database()
-        links = seed_demo(base_url)
+        links, what_happened = demo.demo_links(base_url, database, has_earlier_data=has_earlier_data)
         db.session.commit()
     click.echo(f"Demo database: {database}")
+    if reset:
+        what_happened = "Started again from an empty demo database (--reset): earlier answers and links are gone."
+    click.echo(what_happened)
     click.echo("Survey links (open one on a phone-sized window; try it offline too):")
     for label, url in links:
         click.echo(f"  {label}: {url}")
-    click.echo("Export what was sent with: pace-forms export responses --area DEMO --format csv (with PACE_DATABASE_FILENAME=demo.sqlite)")
+    click.echo(f"Export what was sent with: PACE_DATABASE_FILENAME={database} pace-forms export responses --area DEMO --format csv")
+    if every_address:
+        click.echo(
+            "Listening on every address: from another device, put this machine's address in place of 127.0.0.1 "
+            "(offline use needs HTTPS there; browsers allow it without HTTPS only on localhost)."
+        )
     if not no_serve:
-        click.echo(f"Serving on {base_url}/  (Ctrl+C to stop)")
+        click.echo(f"Serving on {base_url}/  (Ctrl+C to stop; your answers stay for next time)")
         # Not app.run(): Flask ignores it inside its own CLI.
         run_simple(host, port, app, threaded=True)
 
@@ -80,7 +108,40 @@ def make_app() -> object:
     return create_app()
 
 
-cli = FlaskGroup(create_app=make_app, add_default_commands=True, help="pace-forms: PACE review surveys.")
+# Commands that work on a database that is missing or behind (or on none).
+SCHEMA_FREE_COMMANDS = {"init-db", "db", "demo", "check-forms", "routes", "shell"}
+# Commands that carry on with a warning: the web app itself answers 503 "being
+# set up" until init-db has run, and needs no restart after it.
+WARN_ONLY_COMMANDS = {"run"}
+
+
+class PaceFormsGroup(FlaskGroup):
+    """Flask's command group, which first checks that the database is at the
+    schema this code needs, and otherwise says what to run instead of
+    failing later with "no such table"."""
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        name, command, rest = super().resolve_command(ctx, args)
+        asks_for_help = any(arg in ctx.help_option_names for arg in rest)
+        if command is not None and name not in SCHEMA_FREE_COMMANDS and not asks_for_help and not ctx.resilient_parsing:
+            self._check_database(ctx, name)
+        return name, command, rest
+
+    @staticmethod
+    def _check_database(ctx: click.Context, name: str) -> None:
+        app = ctx.ensure_object(ScriptInfo).load_app()
+        with app.app_context():
+            problem = schema_problem(db.engine)
+        if problem is None:
+            return
+        if name in WARN_ONLY_COMMANDS:
+            click.secho(f"Warning: {problem} Until then, pages answer 503 (being set up).", err=True, fg="yellow")
+            return
+        click.echo(f"pace-forms {name} needs the database first. {problem}", err=True)
+        ctx.exit(1)
+
+
+cli = PaceFormsGroup(create_app=make_app, add_default_commands=True, help="pace-forms: PACE review surveys.")
 cli.add_command(init_db_command)
 cli.add_command(check_forms_command)
 cli.add_command(demo_command)

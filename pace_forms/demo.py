@@ -1,11 +1,23 @@
 """Sample data for `pace-forms demo`: one area, a few children and reviews,
-and a survey link for each respondent. Pseudonymous references only."""
+and a survey link for each respondent. Pseudonymous references only.
+
+The demo keeps its database from one start to the next (stopping the server
+is the easy way to try the app "offline", and answers queued on a phone must
+still find their link), so its links are kept in a file beside it: only a
+hash of each token is in the database."""
 
 from __future__ import annotations
 
+import json
+import os
 from datetime import timedelta
+from pathlib import Path
 
 from flask import current_app
+from sqlalchemy import func
+
+from pace_forms.database import create_private_file
+from pace_forms.extensions import db
 
 from pace_forms.invitations.services import (
     create_invitation,
@@ -13,7 +25,7 @@ from pace_forms.invitations.services import (
     find_or_create_child,
     find_or_create_review,
 )
-from pace_forms.models import utc_now
+from pace_forms.models import Response, utc_now
 from pace_forms.forms.catalogue import current_forms
 
 DEMO_CHILDREN = [
@@ -27,8 +39,8 @@ CHILD_AUDIENCE = {"4-7": "child-4-7", "8-11": "child-8-11", "12-15": "young-pers
 ADULT_AUDIENCES = ("parent", "carer", "worker")
 
 
-def seed_demo(base_url: str) -> list[tuple[str, str]]:
-    """Create the demo records; return (label, survey URL) pairs. Flushes only."""
+def seed_demo() -> list[tuple[str, str]]:
+    """Create the demo records; return (label, survey path) pairs. Flushes only."""
     area = find_or_create_area("DEMO", "Demo Council")
     today = utc_now().date()
     links = []
@@ -41,5 +53,45 @@ def seed_demo(base_url: str) -> list[tuple[str, str]]:
             if form.audience not in audiences:
                 continue
             new = create_invitation(review, form.audience, form.key, valid_days=current_app.config["INVITATION_DAYS"])
-            links.append((f"{form.audience:<12} child {reference} ({age_band}), {kind} review", f"{base_url}/s/{new.token}"))
+            links.append((f"{form.audience:<12} child {reference} ({age_band}), {kind} review", f"/s/{new.token}"))
     return links
+
+
+def links_file_of(database: Path) -> Path:
+    return database.with_name(f"{database.stem}-links.json")
+
+
+def delete_demo_data(database: Path) -> None:
+    """Remove the demo database (with SQLite's -wal and -shm) and its links."""
+    db.session.remove()
+    db.engine.dispose()
+    for path in (database, Path(f"{database}-wal"), Path(f"{database}-shm"), links_file_of(database)):
+        path.unlink(missing_ok=True)
+    create_private_file(database)
+
+
+def demo_links(base_url: str, database: Path, *, has_earlier_data: bool) -> tuple[list[tuple[str, str]], str]:
+    """The demo's links, and a sentence on what happened: the links kept from
+    before (they still work), or new ones made. Flushes only."""
+    links_file = links_file_of(database)
+    if has_earlier_data and links_file.exists():
+        paths = json.loads(links_file.read_text(encoding="utf-8"))
+        kept = db.session.scalar(db.select(func.count()).select_from(Response))
+        return [(label, base_url + path) for label, path in paths], (
+            f"Kept the demo data from before ({kept} response(s) so far); its links still work. "
+            "To start again from empty: pace-forms demo --reset (or make demo RESET=1)."
+        )
+    labelled_paths = seed_demo()
+    _save_private_json(links_file, labelled_paths)
+    if has_earlier_data:
+        happened = "Kept the demo data from before; its earlier links were not saved, so new ones were made (the earlier ones still work)."
+    else:
+        happened = "Made a new demo database with sample data."
+    return [(label, base_url + path) for label, path in labelled_paths], happened
+
+
+def _save_private_json(path: Path, data) -> None:
+    # The file holds live link tokens: readable by its owner only.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, indent=1)

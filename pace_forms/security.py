@@ -67,8 +67,8 @@ class ChunkedBodyLimit:
     """WSGI middleware: a chunked body (no Content-Length) is read here, to at
     most one byte past MAX_CONTENT_LENGTH, and handed on with its length, so
     that one over the limit is refused with 413 like any other. Left to
-    Werkzeug, such a body is silently cut at the limit: the sync API then
-    parsed a truncated batch, and a form post lost its last fields."""
+    Werkzeug, such a body is silently cut at the limit, and the sync API
+    parsed the truncated batch (a 400 "not valid JSON" instead of a 413)."""
 
     def __init__(self, wsgi_app: Callable, config: Mapping[str, Any]):
         self.wsgi_app = wsgi_app
