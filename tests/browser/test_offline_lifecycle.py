@@ -309,3 +309,19 @@ def test_the_pictures_of_a_pictorial_form_are_kept_with_its_page(context, live_s
     page.wait_for_function("[...document.images].every((image) => image.complete)")
     broken = page.evaluate("[...document.images].filter((image) => !image.naturalWidth).map((image) => image.src)")
     assert broken == []
+
+
+def test_without_storage_on_the_device_sending_posts_the_plain_way_without_asking_to_leave(context, survey_path_for, stored_responses):
+    # Some private modes give no IndexedDB: the page then sends the plain way.
+    context.add_init_script("Object.defineProperty(window, 'indexedDB', { value: undefined, configurable: true });")
+    page = context.new_page()
+    page.goto(survey_path_for("parent-review"))
+    expect(page.locator("form.is-stepped")).to_have_count(1)
+    asked = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.accept()))
+    fill_parent_form(page)
+    with page.expect_navigation():
+        send_form(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you")
+    assert asked == []
+    assert len(stored_responses()) == 1
