@@ -32,6 +32,8 @@ export function watchUnsavedAnswers(form) {
   const update = () => set(hasAnswers());
   form.addEventListener("input", update);
   form.addEventListener("change", update);
+  // Sending saves them (on the device, or by the plain post without storage).
+  form.addEventListener("submit", () => set(false));
   window.addEventListener("beforeunload", (event) => {
     if (!unsaved) return;
     event.preventDefault();

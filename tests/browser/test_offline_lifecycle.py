@@ -185,25 +185,32 @@ def test_leaving_asks_first_only_while_answers_are_not_saved_on_the_device(conte
 
 
 def test_background_sync_is_asked_for_after_answers_are_queued_and_sends_them_with_the_tab_closed(context, live_server, survey_path_for, stored_responses):
+    # The page's log of Background Sync registrations and of its sends, in order.
     context.add_init_script(
         """(() => {
-          window.__syncTags = [];
+          window.__log = [];
+          const send = window.fetch;
+          window.fetch = function (resource, ...rest) {
+            if (String(resource).includes("/api/v1/responses")) window.__log.push("send");
+            return send.call(this, resource, ...rest);
+          };
           if (!self.SyncManager) return;
           const register = SyncManager.prototype.register;
-          SyncManager.prototype.register = function (tag) { window.__syncTags.push(tag); return register.call(this, tag); };
+          SyncManager.prototype.register = function (tag) { window.__log.push(`sync:${tag}`); return register.call(this, tag); };
         })();"""
     )
     page = context.new_page()
     page.goto(survey_path_for("parent-review"))
     ready_offline(page)
     expect(page.locator("#outbox-status[data-waiting='0']")).to_have_count(1)
-    assert page.evaluate("window.__syncTags") == [], "nothing waits, so nothing to ask for at page load"
+    assert page.evaluate("window.__log") == [], "nothing waits, so nothing to send or ask for at page load"
 
     go_offline(context, live_server)
     fill_parent_form(page)
     send_form(page)
     expect(page.get_by_role("heading", name=SAVED)).to_be_visible()
-    assert page.evaluate("window.__syncTags")[:1] == ["pace-outbox"]
+    # Asked for as soon as the answers are queued, before the page's own try.
+    assert page.evaluate("window.__log")[:2] == ["sync:pace-outbox", "send"]
     assert "pace-outbox" in page.evaluate("navigator.serviceWorker.ready.then((r) => r.sync.getTags())")
     page.close()
     assert context.pages == []
@@ -302,3 +309,19 @@ def test_the_pictures_of_a_pictorial_form_are_kept_with_its_page(context, live_s
     page.wait_for_function("[...document.images].every((image) => image.complete)")
     broken = page.evaluate("[...document.images].filter((image) => !image.naturalWidth).map((image) => image.src)")
     assert broken == []
+
+
+def test_without_storage_on_the_device_sending_posts_the_plain_way_without_asking_to_leave(context, survey_path_for, stored_responses):
+    # Some private modes give no IndexedDB: the page then sends the plain way.
+    context.add_init_script("Object.defineProperty(window, 'indexedDB', { value: undefined, configurable: true });")
+    page = context.new_page()
+    page.goto(survey_path_for("parent-review"))
+    expect(page.locator("form.is-stepped")).to_have_count(1)
+    asked = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.accept()))
+    fill_parent_form(page)
+    with page.expect_navigation():
+        send_form(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you")
+    assert asked == []
+    assert len(stored_responses()) == 1
