@@ -45,7 +45,8 @@ def special_cases(text: str, name: str) -> list[str]:
 
 def branches_on_type(text: str) -> list[str]:
     """Lines that decide something by a question's type name."""
-    pattern = r"(\.type\s*(===?|!==?|\bin\b|\bnot in\b)|dataset\.type\b|data-type=|question\.type\s*~)"
+    # A question's type, not any `.type` (a message's, an event's).
+    pattern = r"(\b(question|spec|q)\.type\s*(===?|!==?|\bin\b|\bnot in\b)|dataset\.type\b|data-type=|question\.type\s*~)"
     return [line.strip() for line in text.splitlines() if re.search(pattern, line)]
 
 
