@@ -1,6 +1,7 @@
 # Two entry points (see README.md): `make demo` and `make test`. Each sets up
 # what it needs first: a virtualenv in .venv with the project and its test
-# extras, and (for the tests) Debian's Chromium for the browser tests.
+# extras, and (for the tests) Debian's Chromium for the browser tests and
+# openssl, which makes the HTTPS test's certificate.
 #   make demo PORT=5050 HOST=0.0.0.0    serve the demo elsewhere
 #   make demo RESET=1                   start the demo again from empty
 VENV ?= .venv
@@ -21,10 +22,13 @@ $(BIN)/.installed: pyproject.toml
 setup: $(BIN)/.installed
 
 browser:
-	@if command -v chromium >/dev/null 2>&1 || [ -n "$$PACE_CHROMIUM" ]; then :; \
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || [ -n "$$PACE_CHROMIUM" ] || missing="chromium fonts-dejavu-core"; \
+	command -v openssl >/dev/null 2>&1 || missing="$$missing openssl"; \
+	if [ -z "$$missing" ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
-	else echo "Chromium is missing: install Debian's chromium package (browser tests need it)"; fi
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	else echo "Missing for the browser tests: $$missing (install Debian's packages)"; fi
 
 demo: setup
 	$(BIN)/pace-forms demo --host $(HOST) --port $(PORT)$(if $(RESET), --reset)

@@ -17,8 +17,9 @@ export async function describeOutbox() {
   const parts = [];
   if (records.length === 1) parts.push(words.waiting_one);
   else if (records.length > 1) parts.push(fill(words.waiting_many, { n: records.length }));
-  const problems = records.filter((record) => record.problem);
-  if (problems.length) parts.push(fill(words.not_sent_yet, { reason: problems[0].problem }));
+  // The server's reason stays in the record for whoever looks after the
+  // device; a respondent reads only what it means for them.
+  if (records.some((record) => record.problem)) parts.push(words.not_sent_yet);
   if (sentAt) parts.push(fill(words.last_sent, { when: timeWords(sentAt, words) }));
   return { text: parts.join(" "), waiting: records.length };
 }

@@ -201,6 +201,8 @@ def test_a_rejected_item_stays_with_its_reason_while_the_others_leave(survey_pag
     assert kept["id"] == unknown and kept["attempts"] == 1 and kept["problem"]
     assert stored_ids(stored_responses) == [good]
     expect(page.locator("#outbox-status")).to_contain_text("Some could not be sent yet")
+    # In the respondent's words, never the server's own.
+    expect(page.locator("#outbox-status")).not_to_contain_text(kept["problem"])
     # The next send carries only what is still waiting.
     flush(page)
     assert [sorted(request) for request in api.requests] == [sorted([unknown, good]), [unknown]]
