@@ -296,6 +296,8 @@ class _Planner:
             )
             self.kept_conflicts.add(key)
             self.held_here[link.id] += 1
+            # Changed answers can newly ask for contact: safety first, as for quarantined ones.
+            self._raise_follow_ups(entry, link, current_forms().get(link.form_key))
         return ItemResult(entry.response_id, CONFLICT, [{"field": "id", "message": CONFLICT_MESSAGE}])
 
     def _new(self, entry: _Candidate, link: _Link) -> ItemResult:
@@ -307,20 +309,24 @@ class _Planner:
         self.stored[entry.response_id] = entry.digest
         self.plan.responses.append(row)
         self.plan.answers.extend(answers)
-        for reason in follow_up_reasons(
-            entry.item.get("answers"),
-            form or current_forms().get(row["form_key"]),
-            link.audience,
-            concern_audiences=self.rules.concern_audiences,
-            concern_words=self.rules.concern_words,
-        ):
-            self.plan.follow_ups.append(FollowUpCause(entry.response_id, link.id, link.area_id, link.review_id, reason, self.now))
+        self._raise_follow_ups(entry, link, form or current_forms().get(row["form_key"]))
         if problems:
             self.held_here[link.id] += 1
             return ItemResult(entry.response_id, QUARANTINED, problems)
         link.used_at, link.used_by_response_id = self.now, entry.response_id
         self.plan.used_links[link.id] = entry.response_id
         return ItemResult(entry.response_id, CREATED)
+
+
+    def _raise_follow_ups(self, entry: _Candidate, link: _Link, form: FormDefinition | None) -> None:
+        for reason in follow_up_reasons(
+            entry.item.get("answers"),
+            form,
+            link.audience,
+            concern_audiences=self.rules.concern_audiences,
+            concern_words=self.rules.concern_words,
+        ):
+            self.plan.follow_ups.append(FollowUpCause(entry.response_id, link.id, link.area_id, link.review_id, reason, self.now))
 
 
 def _build_response(

@@ -189,3 +189,17 @@ def test_an_unknown_link_keeps_nothing_whatever_it_carries(post_batch, stored_re
 
     assert [result["status"] for result in post_batch(*items).json["results"]] == ["rejected"] * 3
     assert stored_responses() == []
+
+
+def test_changed_answers_resent_under_the_same_id_that_ask_for_contact_raise_a_follow_up(app, post_batch, young_person_link):
+    token = young_person_link()
+    first = child_item(token, FORM, "no")
+    assert [result["status"] for result in post_batch(first).json["results"]] == ["created"]
+    assert follow_up_rows(app) == []
+
+    question = FORMS[FORM].follow_up["question"]
+    changed = {**first, "answers": {**first["answers"], question: FORMS[FORM].follow_up["when"]}}
+    assert [result["status"] for result in post_batch(changed).json["results"]] == ["conflict"]
+
+    [follow_up] = follow_up_rows(app)
+    assert (follow_up["response_id"], follow_up["reason"]) == (first["id"], "asked_for_contact")
