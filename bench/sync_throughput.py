@@ -4,18 +4,20 @@ compared with a raw SQLAlchemy Core insert of the same rows in the same run.
 For each database (SQLite always; PostgreSQL when PACE_BENCH_DATABASE_URL is
 set) and each gunicorn worker count (1 and 3), the script:
 
-1. makes one survey link per response to send (a fresh set per round);
-2. starts gunicorn on a free loopback port and waits until it answers;
-3. posts the responses in batches of 100 from 2 x workers client threads,
-   each batch built and encoded beforehand; every item must come back
-   `created`. Then posts every batch again: every item must be `duplicate`;
-4. stops gunicorn, reads back the rows the API stored (responses and their
-   answers), deletes them, and times inserting exactly those rows again with
-   SQLAlchemy Core, one transaction per 100 responses, as the API commits;
-5. prints responses a second for each, the ratio API / raw insert, and the
-   p50 and p99 time per request.
+1. starts gunicorn on a free loopback port and waits until it answers;
+2. in each of 5 rounds (API and raw insert take turns, so both meet the same
+   load on a shared machine):
+   a. makes one survey link per response of the round;
+   b. posts them in batches of 100 from 2 x workers client threads, each
+      batch built and encoded beforehand; every item must come back
+      `created`. Then posts every batch again: every item must be `duplicate`;
+   c. reads back the rows the API stored (responses and their answers),
+      deletes them, and times inserting exactly those rows again with
+      SQLAlchemy Core, one transaction per 100 responses, as the API commits;
+3. stops gunicorn and prints responses a second for each, the ratio
+   API / raw insert, and the p50 and p99 time per request.
 
-    .venv/bin/python bench/sync_throughput.py [--responses 3000] [--workers 1 3]
+    .venv/bin/python bench/sync_throughput.py [--responses 5000] [--rounds 5] [--workers 1 3]
     PACE_BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test .venv/bin/python bench/sync_throughput.py
 
 On PostgreSQL the run works in a schema of its own, dropped at the end.
@@ -165,7 +167,7 @@ def post_all(port: int, bodies: list[bytes], senders: int, expected: str) -> tup
     return wall, latencies
 
 
-def raw_insert_rate(engine, ids: list[str]) -> float:
+def raw_insert_seconds(engine, ids: list[str]) -> float:
     """Read back what the API stored, delete it, and time a Core insert of the same rows."""
     responses, answers = Response.__table__, Answer.__table__
     with engine.begin() as connection:
@@ -183,37 +185,46 @@ def raw_insert_rate(engine, ids: list[str]) -> float:
         with engine.begin() as connection:
             connection.execute(insert(responses), batch)
             connection.execute(insert(answers), [answer for row in batch for answer in answers_of[row["id"]]])
-    return len(response_rows) / (time.perf_counter() - started)
+    return time.perf_counter() - started
 
 
 def percentile(values: list[float], share: float) -> float:
     return statistics.quantiles(values, n=100)[int(share * 100) - 1] if len(values) > 1 else values[0]
 
 
-def run(url: str, label: str, responses: int, worker_counts: list[int]) -> None:
+def run(url: str, label: str, responses: int, rounds: int, worker_counts: list[int]) -> None:
     prepare(url)
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": SECRET})
     with app.app_context():
         version = current_forms()["parent-review"].version
     engine = create_engine(database_url({"DATABASE_URL": url}, ""))
-    print(f"\n{label}: {responses} new responses in batches of {BATCH}")
+    per_round = responses // rounds
+    print(f"\n{label}: {per_round * rounds} new responses in batches of {BATCH}, {rounds} rounds of API then raw insert")
     print(f"  {'workers':>7} {'senders':>7} {'API new/s':>10} {'raw/s':>8} {'ratio':>6} {'p50 ms':>7} {'p99 ms':>7} {'resend/s':>9}")
     try:
         for workers in worker_counts:
-            items = make_items(engine, responses, version)
-            bodies = [json.dumps({"responses": items[start : start + BATCH]}).encode() for start in range(0, len(items), BATCH)]
             senders = 2 * workers
+            api_seconds = resend_seconds = raw_seconds = 0.0
+            latencies: list[float] = []
             server, port = start_gunicorn(url, workers)
             try:
-                wall, latencies = post_all(port, bodies, senders, "created")
-                resend_wall, _ = post_all(port, bodies, senders, "duplicate")
+                # API and raw insert take turns, so that both meet the same load on a shared machine.
+                for _ in range(rounds):
+                    items = make_items(engine, per_round, version)
+                    bodies = [json.dumps({"responses": items[start : start + BATCH]}).encode() for start in range(0, len(items), BATCH)]
+                    wall, round_latencies = post_all(port, bodies, senders, "created")
+                    resend_wall, _ = post_all(port, bodies, senders, "duplicate")
+                    api_seconds += wall
+                    resend_seconds += resend_wall
+                    latencies += round_latencies
+                    raw_seconds += raw_insert_seconds(engine, [item["id"] for item in items])
             finally:
                 stop(server)
-            api_rate = len(items) / wall
-            raw_rate = raw_insert_rate(engine, [item["id"] for item in items])
+            count = per_round * rounds
+            api_rate, raw_rate = count / api_seconds, count / raw_seconds
             print(
                 f"  {workers:>7} {senders:>7} {api_rate:>10.0f} {raw_rate:>8.0f} {api_rate / raw_rate:>6.2f} "
-                f"{1000 * percentile(latencies, 0.5):>7.0f} {1000 * percentile(latencies, 0.99):>7.0f} {len(items) / resend_wall:>9.0f}"
+                f"{1000 * percentile(latencies, 0.5):>7.0f} {1000 * percentile(latencies, 0.99):>7.0f} {count / resend_seconds:>9.0f}"
             )
     finally:
         engine.dispose()
@@ -221,12 +232,13 @@ def run(url: str, label: str, responses: int, worker_counts: list[int]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--responses", type=int, default=3000, help="new responses per round (default 3000)")
+    parser.add_argument("--responses", type=int, default=5000, help="new responses in all (default 5000)")
+    parser.add_argument("--rounds", type=int, default=5, help="API and raw insert take turns this many times (default 5)")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 3], help="gunicorn worker counts (default 1 3)")
     arguments = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="pace-bench-"))
     try:
-        run(f"sqlite:///{workdir / 'bench.sqlite'}", "SQLite (WAL)", arguments.responses, arguments.workers)
+        run(f"sqlite:///{workdir / 'bench.sqlite'}", "SQLite (WAL)", arguments.responses, arguments.rounds, arguments.workers)
         base = os.environ.get("PACE_BENCH_DATABASE_URL")
         if base:
             schema = f"pace_bench_{os.getpid()}"
@@ -235,7 +247,7 @@ def main() -> None:
                 connection.execute(text(f'CREATE SCHEMA "{schema}"'))
             try:
                 separator = "&" if "?" in base else "?"
-                run(f"{base}{separator}options=-csearch_path%3D{schema}", "PostgreSQL", arguments.responses, arguments.workers)
+                run(f"{base}{separator}options=-csearch_path%3D{schema}", "PostgreSQL", arguments.responses, arguments.rounds, arguments.workers)
             finally:
                 with admin.begin() as connection:
                     connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
