@@ -29,6 +29,10 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 
+# The same policy in a page's own <meta> (base.html), so that a copy kept on
+# the device for offline use carries it too; frame-ancestors has no effect there.
+PAGE_META_POLICY = "; ".join(part for part in CONTENT_SECURITY_POLICY.split("; ") if not part.startswith("frame-ancestors"))
+
 # Survey pages and every API reply.
 PRIVATE_PATHS = ("/s/", "/api/")
 
@@ -38,6 +42,10 @@ def init_app(app: Flask) -> None:
     # The rate limit is checked first: a flood is turned away before any other work.
     limiter.init_app(app)
     csrf.init_app(app)
+
+    @app.context_processor
+    def page_security_policy() -> dict[str, str]:
+        return {"page_security_policy": PAGE_META_POLICY}
 
     @app.after_request
     def set_security_headers(response: Response) -> Response:

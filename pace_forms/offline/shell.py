@@ -16,11 +16,14 @@ from pathlib import Path
 from flask import Flask, abort, current_app, g, request
 from werkzeug.wrappers import Response
 
+from pace_forms.forms.question_types import QUESTION_TYPES
+
 VERSION_LENGTH = 12
 VERSIONED_STATIC_RULE = f"/static/<string(length={VERSION_LENGTH}):version>/<path:filename>"
 # What a survey page needs to run offline besides itself: its styles and
-# scripts. Pictures and recorded audio are kept with the pages that show
-# them; install icons are fetched by the browser from the manifest.
+# scripts. Pictures, recorded audio and a question type's own script are kept
+# with the pages that use them; install icons are fetched by the browser from
+# the manifest.
 PRECACHED_SUFFIXES = (".css", ".js")
 ONE_YEAR = 365 * 24 * 3600
 
@@ -52,10 +55,11 @@ def _hash_of(folder: str, signature: tuple) -> str:
 def precached_files() -> list[str]:
     """Static paths (relative to static/) that the service worker precaches."""
     folder = Path(current_app.static_folder)
+    question_scripts = {kind.script for kind in QUESTION_TYPES.values() if kind.script}
     return [
-        path.relative_to(folder).as_posix()
-        for path in static_files(folder)
-        if path.suffix in PRECACHED_SUFFIXES
+        name
+        for name in (path.relative_to(folder).as_posix() for path in static_files(folder))
+        if name.endswith(PRECACHED_SUFFIXES) and name not in question_scripts
     ]
 
 

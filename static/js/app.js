@@ -6,6 +6,11 @@ import { PAGES_CACHE, SYNC_TAG, UNSAVED_ANSWERS_LOCK, pageKey } from "./offline-
 import { showOutboxStatus } from "./status.js";
 import { strings } from "./strings.js";
 
+// This page as the server sent it, read before any script changes it (this
+// module runs first): kept for offline use without downloading it twice. Its
+// security policy travels in the page itself (<meta> in base.html).
+const PAGE_AS_SENT = `<!doctype html>\n${document.documentElement.outerHTML}`;
+
 const FIRST_RETRY_MS = 15_000;
 const LONGEST_RETRY_MS = 10 * 60_000;
 
@@ -86,14 +91,20 @@ async function keepThisPage() {
   const asked = navigator.languages.map(base);
   const wanted = [location.href];
   document.querySelectorAll("a[data-lang-link]").forEach((link) => asked.includes(base(link.hreflang)) && wanted.push(link.href));
+  const here = pageKey(location.href);
   for (const href of new Set(wanted.map(pageKey))) {
     if (await cache.match(href)) continue;
     try {
-      await keepPage(href, await fetch(href, { credentials: "same-origin" }));
+      await keepPage(href, href === here ? pageAsSent() : await fetch(href, { credentials: "same-origin" }));
     } catch (error) {
-      if (href === pageKey(location.href)) throw error;
+      if (href === here) throw error;
     }
   }
+}
+
+function pageAsSent() {
+  const headers = { "Content-Type": "text/html; charset=utf-8", Date: new Date().toUTCString() };
+  return new Response(PAGE_AS_SENT, { headers });
 }
 
 // "A new version is ready", offered when a new worker waits and no page on

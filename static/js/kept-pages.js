@@ -39,7 +39,8 @@ export async function keepOrForget(href, response) {
 
 async function keepWhatItShows(html, pages) {
   const shell = await caches.open(SHELL_CACHE);
-  for (const [, source] of html.matchAll(/\ssrc="([^"]+)"/g)) {
+  // Pictures and audio (src), and a question type's own script (data-enhance).
+  for (const [, source] of html.matchAll(/\s(?:src|data-enhance)="([^"]+)"/g)) {
     const url = new URL(source.replaceAll("&amp;", "&"), self.location.href);
     const cache = url.pathname.startsWith(`/static/${VERSION}/`) ? shell : url.pathname.startsWith("/audio/") ? pages : null;
     // Mostly answered by the HTTP cache: the page has just loaded them.

@@ -8,6 +8,7 @@ import re
 from datetime import date, datetime, timezone
 
 import pytest
+from flask_migrate import upgrade
 
 from pace_forms.extensions import db
 from tests.api.pages import page_text
@@ -81,6 +82,8 @@ def test_a_wrong_method_is_not_shown_in_server_words(client):
 def failing_app(tmp_path):
     """An app as in production (not testing), with a page that fails."""
     app = make_test_app(f"sqlite:///{tmp_path / 'failing.sqlite'}", TESTING=False)
+    with app.app_context():
+        upgrade()  # a database at the code's schema: the failure is the page's own
 
     @app.get("/s/broken/page")
     def broken():
