@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from pace_forms.extensions import db
-from pace_forms.models import Area, Child, FollowUp, Response, Review, utc_now
+from pace_forms.models import Area, Child, FollowUp, Response, ResponseConflict, Review, utc_now
 from pace_forms.safeguarding.concerns import find_concern_words
 from pace_forms.forms.catalogue import current_forms, definition_of
 from pace_forms.forms.definitions import FormDefinition
@@ -49,6 +49,13 @@ def list_follow_ups(area_code: str | None = None, *, include_acknowledged: bool 
     found = db.session.execute(query).all()
     noted_ids = {note["response_id"] for follow_up, *_ in found for note in follow_up.more_reasons}
     noted = {response.id: response for response in db.session.execute(db.select(Response).where(Response.id.in_(noted_ids))).scalars()}
+    # A changed copy sent again under a stored id (a conflict) may hold the words that raised it.
+    involved = noted_ids | {response.id for _, response, *_ in found}
+    changed_copies: dict[str, list[dict]] = {}
+    for response_id, raw in db.session.execute(
+        db.select(ResponseConflict.response_id, ResponseConflict.raw).where(ResponseConflict.response_id.in_(involved)).order_by(ResponseConflict.id)
+    ):
+        changed_copies.setdefault(response_id, []).append(raw)
     rows = []
     for follow_up, response, review, child, area in found:
         responses = [response] + [noted[response_id] for response_id in dict.fromkeys(note["response_id"] for note in follow_up.more_reasons) if response_id != response.id]
@@ -65,15 +72,24 @@ def list_follow_ups(area_code: str | None = None, *, include_acknowledged: bool 
                 raised_at=follow_up.created_at,
                 acknowledged_at=follow_up.acknowledged_at,
                 acknowledged_by=follow_up.acknowledged_by,
-                comments=tuple(comment for each in responses for comment in free_text_of(each)),
+                comments=tuple(
+                    dict.fromkeys(
+                        comment
+                        for each in responses
+                        for raw in (each.raw, *changed_copies.get(each.id, []))
+                        for comment in free_text_of(each, raw)
+                    )
+                ),
             )
         )
     return rows
 
 
-def free_text_of(response: Response) -> tuple[str, ...]:
-    """The response's answers to free-text questions, as sent (quarantined ones too)."""
-    answers = response.raw.get("answers") if isinstance(response.raw, dict) else None
+def free_text_of(response: Response, raw: Any = None) -> tuple[str, ...]:
+    """The response's answers to free-text questions, as sent (quarantined ones
+    too), or those of `raw`, a changed copy of it kept aside."""
+    raw = response.raw if raw is None else raw
+    answers = raw.get("answers") if isinstance(raw, dict) else None
     if not isinstance(answers, dict):
         return ()
     form = definition_of(response.form_version) if response.form_version else current_forms().get(response.form_key)

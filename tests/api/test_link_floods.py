@@ -203,3 +203,18 @@ def test_changed_answers_resent_under_the_same_id_that_ask_for_contact_raise_a_f
 
     [follow_up] = follow_up_rows(app)
     assert (follow_up["response_id"], follow_up["reason"]) == (first["id"], "asked_for_contact")
+
+
+def test_the_duty_contact_reads_the_words_of_a_changed_copy_that_raised_a_follow_up(app, post_batch, runner, young_person_link):
+    token = young_person_link()
+    first = asking(token, comment="it was fine")
+    first["answers"][FORMS[FORM].follow_up["question"]] = "no"
+    assert [result["status"] for result in post_batch(first).json["results"]] == ["created"]
+    changed = asking(token)  # yes to contact, and the worrying words
+    changed["id"] = first["id"]
+    assert [result["status"] for result in post_batch(changed).json["results"]] == ["conflict"]
+
+    listing = runner.invoke(cli, ["follow-ups", "list"], catch_exceptions=False).output
+
+    assert "1 follow-up(s) waiting." in listing
+    assert f"said: {WORRYING}" in listing
