@@ -257,6 +257,7 @@ def test_the_default_rate_limit_is_ten_a_minute(app_with):
 def test_sign_in_needs_the_csrf_token(app, client, worker):
     reply = client.post("/sign-in", data={"email": WORKER, "password": PASSWORD})
     assert reply.status_code == 400
+    assert "Nothing was changed: please go back, reload the page and try again." in page_text(reply)
     assert client.get("/home").status_code == 302
 
 
