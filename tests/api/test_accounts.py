@@ -135,6 +135,15 @@ def test_sign_in_goes_home_and_home_says_who_you_are(client, worker):
     assert "Fife Council (FIFE): you are its duty contact" in text
 
 
+def test_an_admins_home_says_every_area(app, client):
+    with app.app_context():
+        create_user("boss@example.org", "admin", [], PASSWORD)
+        db.session.commit()
+    sign_in(client, "boss@example.org", PASSWORD)
+    text = page_text(client.get("/home"))
+    assert "Your role: admin" in text and "Your areas: every area, as an admin." in text
+
+
 def test_home_needs_sign_in(client):
     reply = client.get("/home")
     assert reply.status_code == 302
