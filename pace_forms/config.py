@@ -52,6 +52,10 @@ DEFAULTS: dict[str, object] = {
     "RATELIMIT_HEADERS_ENABLED": True,
     "SYNC_RATE_LIMIT": "120 per minute",
     "SURVEY_POST_RATE_LIMIT": "30 per minute",
+    # Sign-in tries per client address, and the lock-out after failures in a row.
+    "SIGN_IN_RATE_LIMIT": "10 per minute",
+    "LOCKOUT_FAILURES": 5,
+    "LOCKOUT_MINUTES": 15,
     # Free text from these respondents is checked for concern words; a match
     # raises a safeguarding follow-up. None means the built-in list.
     "CONCERN_WORDS": None,

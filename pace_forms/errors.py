@@ -43,6 +43,9 @@ def init_app(app: Flask) -> None:
         if wants_json():
             return api_error(400, "csrf", error.description, where="X-CSRFToken")
         message = "This page was open too long, so for your safety it needs to be loaded again. Your answers were not sent: please go back, reload the page and send them again."
+        if not request.path.startswith("/s/"):
+            # A staff page (sign-in, password...): nothing of a survey was at stake.
+            message = "This page was open too long, so for your safety it needs to be loaded again. Nothing was changed: please go back, reload the page and try again."
         return render_template("error.html", status=400, title="Please reload the page", message=message), 400
 
     @app.errorhandler(HTTPException)

@@ -33,8 +33,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
 # the device for offline use carries it too; frame-ancestors has no effect there.
 PAGE_META_POLICY = "; ".join(part for part in CONTENT_SECURITY_POLICY.split("; ") if not part.startswith("frame-ancestors"))
 
-# Survey pages and every API reply.
-PRIVATE_PATHS = ("/s/", "/api/")
+# Survey pages, every API reply, and the signed-in pages.
+PRIVATE_PATHS = ("/s/", "/api/", "/sign-in", "/sign-out", "/account/", "/home")
 
 
 def init_app(app: Flask) -> None:

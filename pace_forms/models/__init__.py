@@ -5,6 +5,7 @@ from pace_forms.models.base import Base, UTCDateTime, utc_now
 from pace_forms.models.follow_up import FOLLOW_UP_REASONS, FollowUp
 from pace_forms.models.invitation import Invitation
 from pace_forms.models.response import Answer, FormVersion, Response, ResponseConflict
+from pace_forms.models.user import ROLES, User, UserArea
 
 __all__ = [
     "AGE_BANDS",
@@ -20,6 +21,9 @@ __all__ = [
     "Response",
     "ResponseConflict",
     "Review",
+    "ROLES",
+    "User",
+    "UserArea",
     "UTCDateTime",
     "utc_now",
 ]

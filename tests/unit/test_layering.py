@@ -13,7 +13,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "pace_forms"
 # What each layer may import from inside pace_forms (by module prefix).
 FOUNDATION = ("pace_forms.extensions", "pace_forms.models", "pace_forms.config", "pace_forms.database", "pace_forms.errors")
 FORM_LIBRARY = ("pace_forms.forms",)
-PAGES_AND_APIS = ("pace_forms.surveys.views", "pace_forms.sync", "pace_forms.offline")
+PAGES_AND_APIS = ("pace_forms.surveys.views", "pace_forms.sync", "pace_forms.offline", "pace_forms.accounts.views")
 
 
 def imports_of(path: Path) -> set[str]:
@@ -42,7 +42,7 @@ def test_the_form_library_imports_only_itself_and_the_foundation(path):
 
 @pytest.mark.parametrize(
     "path",
-    [*modules_in("responses"), *modules_in("safeguarding"), *modules_in("invitations"), *modules_in("areas"), *modules_in("forms")],
+    [*modules_in("responses"), *modules_in("safeguarding"), *modules_in("invitations"), *modules_in("areas"), *modules_in("forms"), *modules_in("accounts")],
     ids=lambda path: f"{path.parent.name}/{path.name}",
 )
 def test_features_never_import_a_page_or_an_api(path):

@@ -1,0 +1,155 @@
+"""Users, passwords and sign-in as plain functions. Flush; never commit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cache
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from pace_forms.areas.services import AreaSettingsError, find_area
+from pace_forms.extensions import db
+from pace_forms.models import ROLES, User, UserArea
+
+MIN_PASSWORD_LENGTH = 12
+# argon2id with the library's recommended parameters (RFC 9106's second choice).
+password_hasher = PasswordHasher()
+
+
+class AccountError(ValueError):
+    """A request about an account that cannot be done; the message says why."""
+
+
+@dataclass(frozen=True)
+class LockoutPolicy:
+    failures: int  # failed sign-ins in a row that lock the account
+    minutes: int  # how long it stays locked
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def password_problem(password: str) -> str | None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"The password must have at least {MIN_PASSWORD_LENGTH} characters; this one has {len(password)}."
+    return None
+
+
+def hash_password(password: str) -> str:
+    return password_hasher.hash(password)
+
+
+def password_matches(password_hash: str, password: str) -> bool:
+    try:
+        return password_hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+@cache
+def dummy_hash() -> str:
+    """A hash no password is known for: an unknown email is checked against it,
+    so that it takes as long to refuse as a wrong password does."""
+    return hash_password("no account has this password, it only spends time")
+
+
+def find_user(email: str, *, for_update: bool = False) -> User | None:
+    query = db.select(User).where(User.email == normalise_email(email))
+    if for_update:
+        query = query.with_for_update()
+    return db.session.execute(query).scalar_one_or_none()
+
+
+def create_user(email: str, role: str, area_codes: list[str], password: str, *, duty_contact: bool = False) -> User:
+    email = normalise_email(email)
+    if "@" not in email or email.startswith("@") or email.endswith("@"):
+        raise AccountError(f"{email!r} is not an email address.")
+    if role not in ROLES:
+        raise AccountError(f"The role must be one of {', '.join(ROLES)}, not {role!r}.")
+    if role != "admin" and not area_codes:
+        raise AccountError(f"A {role} needs at least one area (--area CODE); only an admin sees every area without one.")
+    problem = password_problem(password)
+    if problem:
+        raise AccountError(problem)
+    if find_user(email) is not None:
+        raise AccountError(f"There is already an account for {email}.")
+    try:
+        areas = [find_area(code) for code in dict.fromkeys(area_codes)]
+    except AreaSettingsError as error:
+        raise AccountError(str(error)) from None
+    user = User(email=email, role=role, password_hash=hash_password(password), is_disabled=False, failed_sign_ins=0)
+    user.areas = [UserArea(area=area, is_duty_contact=duty_contact) for area in areas]
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def disable_user(email: str) -> User:
+    user = find_user(email)
+    if user is None:
+        raise AccountError(f"There is no account for {normalise_email(email)}.")
+    user.is_disabled = True
+    db.session.flush()
+    return user
+
+
+def is_locked(user: User, now: datetime) -> bool:
+    return user.locked_until is not None and now < user.locked_until
+
+
+def authenticate(email: str, password: str, now: datetime, policy: LockoutPolicy) -> User | None:
+    """The user if they may sign in now with this password, else None. Every
+    refusal costs one argon2 verify, so its timing does not tell whether the
+    email has an account. A wrong password counts towards the lock-out."""
+    user = find_user(email, for_update=True)
+    if user is None:
+        password_matches(dummy_hash(), password)
+        return None
+    matches = password_matches(user.password_hash, password)
+    if user.is_disabled or is_locked(user, now):
+        return None
+    if not matches:
+        user.failed_sign_ins += 1
+        if user.failed_sign_ins >= policy.failures:
+            user.locked_until = now + timedelta(minutes=policy.minutes)
+            user.failed_sign_ins = 0
+        db.session.flush()
+        return None
+    user.failed_sign_ins = 0
+    user.locked_until = None
+    if password_hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    db.session.flush()
+    return user
+
+
+def change_password(user: User, current: str, new: str, now: datetime) -> None:
+    """Raises AccountError when the current password is wrong or the new one too short."""
+    if not password_matches(user.password_hash, current):
+        raise AccountError("The current password is not right.")
+    problem = password_problem(new)
+    if problem:
+        raise AccountError(problem)
+    user.password_hash = hash_password(new)
+    # Sessions signed in before now stop working (see User.get_id).
+    user.password_changed_at = now
+    db.session.flush()
+
+
+def user_for_session_key(key: str) -> User | None:
+    """The user a session names (User.get_id), unless disabled since or their
+    password changed after that session signed in."""
+    user_id, _, _ = key.partition("|")
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.is_disabled or user.get_id() != key:
+        return None
+    return user
+
+
+def areas_of(user: User) -> list[UserArea]:
+    return sorted(user.areas, key=lambda granted: granted.area.code)

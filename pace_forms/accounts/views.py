@@ -1,0 +1,117 @@
+"""Signing in and out, changing a password, and the signed-in home page."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField
+from wtforms.validators import EqualTo, InputRequired
+
+from pace_forms.accounts.services import (
+    AccountError,
+    LockoutPolicy,
+    areas_of,
+    authenticate,
+    change_password,
+    user_for_session_key,
+)
+from pace_forms.database import begin_writing
+from pace_forms.extensions import db, limiter, login_manager
+from pace_forms.models import utc_now
+
+bp = Blueprint("accounts", __name__)
+
+# One message for every refusal, so that it never tells whether the email has an account.
+SIGN_IN_REFUSED = "That email and password do not match an account that can sign in now."
+
+
+class SignInForm(FlaskForm):
+    email = EmailField("Email address", validators=[InputRequired("Enter your email address.")])
+    password = PasswordField("Password", validators=[InputRequired("Enter your password.")])
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField("Current password", validators=[InputRequired("Enter your current password.")])
+    new_password = PasswordField("New password (at least 12 characters)", validators=[InputRequired("Enter a new password.")])
+    new_password_again = PasswordField(
+        "New password again",
+        validators=[InputRequired("Enter the new password again."), EqualTo("new_password", "The two new passwords are not the same.")],
+    )
+
+
+@login_manager.user_loader
+def load_user(session_key: str):
+    return user_for_session_key(session_key)
+
+
+def local_path(target: str | None) -> str | None:
+    """`target` when it is a path on this site, else None (no open redirect)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["SIGN_IN_RATE_LIMIT"], methods=["POST"])
+def sign_in():
+    form = SignInForm()
+    refused = None
+    if form.validate_on_submit():
+        begin_writing()
+        policy = LockoutPolicy(current_app.config["LOCKOUT_FAILURES"], current_app.config["LOCKOUT_MINUTES"])
+        user = authenticate(form.email.data, form.password.data, utc_now(), policy)
+        db.session.commit()  # a failure's count is kept as well as a success's reset
+        if user is not None:
+            # A new session: nothing from before sign-in carries over (session fixation).
+            session.clear()
+            login_user(user)
+            return redirect(local_path(request.args.get("next")) or url_for("accounts.home"))
+        refused = SIGN_IN_REFUSED
+    status = 401 if refused else (400 if form.errors else 200)
+    return render_template("accounts/sign_in.html", form=form, refused=refused), status
+
+
+@bp.post("/sign-out")
+def sign_out():
+    # The CSRF check (global CSRFProtect) stops another site signing someone out.
+    logout_user()
+    session.clear()
+    flash("You have signed out.")
+    return redirect(url_for("accounts.sign_in"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        begin_writing()
+        try:
+            change_password(current_user, form.current_password.data, form.new_password.data, utc_now())
+        except AccountError as error:
+            field = form.current_password if "current" in str(error) else form.new_password
+            field.errors.append(str(error))
+            db.session.rollback()
+        else:
+            db.session.commit()
+            # This session carries on with the new password; every other one ends.
+            session.clear()
+            login_user(current_user._get_current_object())
+            flash("Your password has been changed. Other devices signed in as you have been signed out.")
+            return redirect(url_for("accounts.home"))
+    return render_template("accounts/password.html", form=form), (400 if form.errors else 200)
+
+
+@bp.get("/home")
+@login_required
+def home():
+    return render_template("accounts/home.html", user=current_user, granted=areas_of(current_user))
+
+
+def init_app(app) -> None:
+    login_manager.init_app(app)
+    app.register_blueprint(bp)
