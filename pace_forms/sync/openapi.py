@@ -85,7 +85,7 @@ def openapi_document(max_items: int, max_bytes: int) -> dict[str, Any]:
                         "invitation": {"type": "string", "description": "The survey link's token"},
                         "review": {"type": "integer", "description": "Kiosk mode: the review, with a signed-in worker"},
                         "submitted_at": {"type": "string", "format": "date-time"},
-                        "locale": {"type": "string"},
+                        "locale": {"type": "string", "maxLength": 35, "description": "A BCP 47 language tag such as en-GB or pl; anything else is quarantined."},
                         "answers": {"type": "object", "additionalProperties": True},
                     },
                 },
