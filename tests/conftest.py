@@ -25,6 +25,8 @@ from pace_forms.forms.catalogue import publish_form_versions
 from pace_forms.forms.definitions import load_forms
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-for-anything"
+# CI (CI=true) must fail, never skip, what a developer's machine may lack.
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("PACE_TEST_DATABASE_URL") else [])
 
 
@@ -82,6 +84,8 @@ def app_with(database_urls):
     made = []
 
     def make(backend: str = "sqlite", **config):
+        if backend not in database_urls:
+            pytest.fail(f"this test needs {backend}: set PACE_TEST_DATABASE_URL (.ci/run does when PostgreSQL answers)", pytrace=False)
         app = make_test_app(database_urls[backend], **config)
         with app.app_context():
             empty_database()

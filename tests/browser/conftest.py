@@ -27,7 +27,7 @@ from pace_forms.invitations.services import (
     find_or_create_review,
 )
 from pace_forms.models import Response
-from tests.conftest import empty_database, make_test_app
+from tests.conftest import IN_CI, empty_database, make_test_app
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -126,7 +126,7 @@ def chromium_path() -> str:
     path = find_chromium()
     if path is None:
         message = "Chromium not found (apt-get install chromium, or set PACE_CHROMIUM)"
-        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+        if IN_CI:
             pytest.fail(message + ": browser tests must run in CI", pytrace=False)
         pytest.skip(message)
     return path

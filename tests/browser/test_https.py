@@ -23,7 +23,7 @@ from pace_forms.forms.catalogue import publish_form_versions
 from pace_forms.invitations.services import create_invitation, find_or_create_area, find_or_create_child, find_or_create_review
 from pace_forms.models import Response
 from tests.browser.conftest import PHONE, OneShotHandler, closing
-from tests.conftest import make_test_app
+from tests.conftest import IN_CI, make_test_app
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +32,7 @@ def certificate(tmp_path_factory) -> tuple[str, str]:
     openssl = shutil.which("openssl")
     if openssl is None:
         message = "openssl not found (apt-get install openssl): the HTTPS test makes its certificate with it"
-        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+        if IN_CI:
             pytest.fail(message, pytrace=False)
         pytest.skip(message)
     folder = tmp_path_factory.mktemp("tls")

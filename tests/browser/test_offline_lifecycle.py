@@ -209,7 +209,9 @@ def test_background_sync_is_asked_for_after_answers_are_queued_and_sends_them_wi
     fill_parent_form(page)
     send_form(page)
     expect(page.get_by_role("heading", name=SAVED)).to_be_visible()
-    # Asked for as soon as the answers are queued, before the page's own try.
+    # Asked for as soon as the answers are queued, before the page's own try
+    # (which may start just after the notice shows: wait for it, not a time).
+    wait_until(lambda: len(page.evaluate("window.__log")) >= 2, timeout=10)
     assert page.evaluate("window.__log")[:2] == ["sync:pace-outbox", "send"]
     assert "pace-outbox" in page.evaluate("navigator.serviceWorker.ready.then((r) => r.sync.getTags())")
     page.close()
