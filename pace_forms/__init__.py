@@ -37,6 +37,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     from pace_forms import database, errors, security
+    from pace_forms.accounts import access
     from pace_forms.accounts import cli as accounts_cli
     from pace_forms.accounts import views as accounts
     from pace_forms.areas import cli as areas_cli
@@ -56,6 +57,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(sync.bp)
     app.register_blueprint(offline.bp)
     accounts.init_app(app)
+    access.init_app(app)
     invitations_cli.init_app(app)
     areas_cli.init_app(app)
     responses_cli.init_app(app)

@@ -60,6 +60,14 @@ DEFAULTS: dict[str, object] = {
     # raises a safeguarding follow-up. None means the built-in list.
     "CONCERN_WORDS": None,
     "CONCERN_AUDIENCES": ["child-4-7", "child-8-11", "young-person"],
+    # A follow-up not taken on within this many hours is shown as overdue.
+    "FOLLOW_UP_OVERDUE_HOURS": 24,
+    # How long responses, answers and invitations are kept (pace-forms purge);
+    # and the audit log, which a records reviewer may need for longer.
+    "RETENTION_MONTHS": 36,
+    "AUDIT_RETENTION_MONTHS": 72,
+    # Figures about fewer respondents than this are hidden (never below 5).
+    "MIN_CELL": 5,
 }
 
 SECRET_KEY_FILE = "secret_key"

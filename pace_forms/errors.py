@@ -8,6 +8,8 @@ from werkzeug.exceptions import HTTPException
 
 MESSAGES = {
     400: "The request could not be understood.",
+    401: "Sign in to see this.",
+    403: "Your account cannot use this page.",
     404: "There is nothing at this address.",
     405: "This address does not accept that method.",
     413: "The request is too large.",

@@ -7,7 +7,7 @@ import io
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from flask import Flask, Response, request
+from flask import Flask, Response, g, request
 
 from pace_forms.extensions import csrf, limiter
 
@@ -33,7 +33,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
 # the device for offline use carries it too; frame-ancestors has no effect there.
 PAGE_META_POLICY = "; ".join(part for part in CONTENT_SECURITY_POLICY.split("; ") if not part.startswith("frame-ancestors"))
 
-# Survey pages, every API reply, and the signed-in pages.
+# Survey pages, every API reply, and the signed-in pages (any view behind
+# accounts.access.staff_only sets g.private_page as well).
 PRIVATE_PATHS = ("/s/", "/api/", "/sign-in", "/sign-out", "/account/", "/home")
 
 
@@ -60,7 +61,7 @@ def init_app(app: Flask) -> None:
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
-        if request.path.startswith(PRIVATE_PATHS):
+        if request.path.startswith(PRIVATE_PATHS) or g.get("private_page"):
             # A survey page holds its link's secret and may echo a child's typed
             # answers (the 422 page): no browser or proxy cache may keep it. The
             # service worker still keeps survey pages for offline use, since the

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -11,7 +13,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from pace_forms.areas.services import AreaSettingsError, find_area
 from pace_forms.extensions import db
-from pace_forms.models import ROLES, User, UserArea
+from pace_forms.models import ROLES, ApiToken, User, UserArea
 
 MIN_PASSWORD_LENGTH = 12
 # argon2id with the library's recommended parameters (RFC 9106's second choice).
@@ -153,3 +155,65 @@ def user_for_session_key(key: str) -> User | None:
 
 def areas_of(user: User) -> list[UserArea]:
     return sorted(user.areas, key=lambda granted: granted.area.code)
+
+
+# API tokens. The prefix lets a secret scanner (and a person) tell what it is.
+API_TOKEN_PREFIX = "pace_"
+# A token's last-used time is written at most this often, not on every request.
+LAST_USED_PRECISION = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class NewApiToken:
+    token: ApiToken
+    secret: str  # shown once, never stored
+
+
+def hash_api_token(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def create_api_token(user: User, name: str, now: datetime) -> NewApiToken:
+    name = " ".join(name.split())
+    if not name:
+        raise AccountError("Give the token a name that says what it is for, such as 'monthly report script'.")
+    if len(name) > 100:
+        raise AccountError(f"A token's name has at most 100 characters; this one has {len(name)}.")
+    if user.is_disabled:
+        raise AccountError(f"{user.email} is disabled, so cannot have a token.")
+    secret = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user=user, name=name, token_hash=hash_api_token(secret), created_at=now)
+    db.session.add(token)
+    db.session.flush()
+    return NewApiToken(token=token, secret=secret)
+
+
+def revoke_api_token(user: User, token_id: int, now: datetime) -> ApiToken:
+    """Revokes one of the user's own tokens (an admin's page may pass the token's owner)."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        raise AccountError("There is no such token.")
+    if token.revoked_at is None:
+        token.revoked_at = now
+        db.session.flush()
+    return token
+
+
+def tokens_of(user: User) -> list[ApiToken]:
+    return list(
+        db.session.execute(db.select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc(), ApiToken.id.desc())).scalars()
+    )
+
+
+def user_for_api_token(secret: str, now: datetime) -> User | None:
+    """The user a bearer token acts as, unless it is unknown, revoked or its
+    user disabled; notes when it was used (at most once a minute)."""
+    if not secret.startswith(API_TOKEN_PREFIX):
+        return None
+    token = db.session.execute(db.select(ApiToken).where(ApiToken.token_hash == hash_api_token(secret))).scalar_one_or_none()
+    if token is None or token.revoked_at is not None or token.user.is_disabled:
+        return None
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
+        token.last_used_at = now
+        db.session.flush()
+    return token.user

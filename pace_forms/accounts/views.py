@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
@@ -20,9 +21,51 @@ from pace_forms.accounts.services import (
 )
 from pace_forms.database import begin_writing
 from pace_forms.extensions import db, limiter, login_manager
-from pace_forms.models import utc_now
+from pace_forms.models import ROLES, utc_now
 
 bp = Blueprint("accounts", __name__)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    endpoint: str
+    label: str
+    roles: tuple[str, ...] = ROLES
+
+
+# The staff navigation, in order; an item shows only to its roles, and only
+# once its page exists (a feature registers its own blueprint).
+STAFF_NAVIGATION = (
+    NavItem("accounts.home", "Home"),
+    NavItem("reviews.index", "Reviews", ("admin", "worker")),
+    NavItem("safeguarding.follow_ups", "Follow-ups"),
+    NavItem("responses.held", "Held answers", ("admin",)),
+    NavItem("accounts.users", "Users", ("admin",)),
+    NavItem("audit.events", "Audit log", ("admin",)),
+    NavItem("accounts.tokens", "API tokens"),
+    NavItem("accounts.password", "Password"),
+)
+
+
+@dataclass(frozen=True)
+class NavLink:
+    url: str
+    label: str
+    is_current: bool
+
+
+@bp.app_context_processor
+def staff_navigation_helper() -> dict:
+    def staff_navigation() -> list[NavLink]:
+        if not current_user.is_authenticated:
+            return []
+        return [
+            NavLink(url_for(item.endpoint), item.label, request.endpoint == item.endpoint)
+            for item in STAFF_NAVIGATION
+            if current_user.role in item.roles and item.endpoint in current_app.view_functions
+        ]
+
+    return {"staff_navigation": staff_navigation}
 
 # One message for every refusal, so that it never tells whether the email has an account.
 SIGN_IN_REFUSED = "That email and password do not match an account that can sign in now."

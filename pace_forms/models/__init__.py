@@ -1,13 +1,19 @@
 """Every model, split by aggregate and gathered here for Alembic and callers."""
 
+from pace_forms.models.audit import AuditEvent
 from pace_forms.models.area import AGE_BANDS, REVIEW_KINDS, Area, Child, Review
 from pace_forms.models.base import Base, UTCDateTime, utc_now
 from pace_forms.models.follow_up import FOLLOW_UP_REASONS, FollowUp
+from pace_forms.models.held import HELD_DECISIONS, HeldDecision
 from pace_forms.models.invitation import Invitation
 from pace_forms.models.response import Answer, FormVersion, Response, ResponseConflict
-from pace_forms.models.user import ROLES, User, UserArea
+from pace_forms.models.user import ROLES, ApiToken, User, UserArea
 
 __all__ = [
+    "ApiToken",
+    "AuditEvent",
+    "HELD_DECISIONS",
+    "HeldDecision",
     "AGE_BANDS",
     "FOLLOW_UP_REASONS",
     "FollowUp",

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from pace_forms.models.base import Base
+from pace_forms.models.base import Base, UTCDateTime
 
 REVIEW_KINDS = ("planning", "first", "later", "permanence")
 AGE_BANDS = ("0-3", "4-7", "8-11", "12-15", "16+")
@@ -64,6 +64,9 @@ class Review(Base):
     area_id: Mapped[int] = mapped_column(ForeignKey("area.id"), index=True)
     held_on: Mapped[date] = mapped_column(Date)
     kind: Mapped[str] = mapped_column(String(16), default="later")
+    # Who recorded it in the app, and when (empty for reviews made on the command line).
+    recorded_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     child: Mapped[Child] = relationship(back_populates="reviews")
     area: Mapped[Area] = relationship()

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pace_forms.models.base import Base, UTCDateTime, utc_now
@@ -38,5 +38,8 @@ class FollowUp(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     acknowledged_by: Mapped[str | None] = mapped_column(String(200))
+    # Who took it on in the app (acknowledged_by keeps their email as it was), and what they did.
+    acknowledged_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    action_taken: Mapped[str | None] = mapped_column(Text)
 
     response: Mapped[Response] = relationship()

@@ -23,6 +23,8 @@ class Invitation(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # When its survey page was first opened (invited -> opened -> answered).
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The response that used it; a string id, no foreign key, to avoid a cycle.
     used_by_response_id: Mapped[str | None] = mapped_column(String(36))

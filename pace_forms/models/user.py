@@ -59,3 +59,20 @@ class UserArea(Base):
 
     user: Mapped[User] = relationship(back_populates="areas")
     area: Mapped[Area] = relationship()
+
+
+class ApiToken(Base):
+    """A personal token for scripts and analysts: `Authorization: Bearer`
+    acts as its user. Only a SHA-256 hash is kept; the token is shown once."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()

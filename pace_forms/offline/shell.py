@@ -25,6 +25,8 @@ VERSIONED_STATIC_RULE = f"/static/<string(length={VERSION_LENGTH}):version>/<pat
 # with the pages that use them; install icons are fetched by the browser from
 # the manifest.
 PRECACHED_SUFFIXES = (".css", ".js")
+# Files of the signed-in pages, which are never used offline.
+STAFF_FOLDER = "staff/"
 ONE_YEAR = 365 * 24 * 3600
 
 
@@ -59,7 +61,7 @@ def precached_files() -> list[str]:
     return [
         name
         for name in (path.relative_to(folder).as_posix() for path in static_files(folder))
-        if name.endswith(PRECACHED_SUFFIXES) and name not in question_scripts
+        if name.endswith(PRECACHED_SUFFIXES) and name not in question_scripts and not name.startswith(STAFF_FOLDER)
     ]
 
 

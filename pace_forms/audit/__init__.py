@@ -1,0 +1,1 @@
+"""The audit log: recording events, listing them, and `pace-forms audit`."""
