@@ -40,7 +40,7 @@ def test_the_form_library_imports_only_itself_and_the_foundation(path):
     assert not outside, f"pace_forms/forms/{path.name} reaches up to {sorted(outside)}"
 
 
-FEATURES = ("responses", "safeguarding", "invitations", "areas", "forms", "accounts", "audit")
+FEATURES = ("responses", "safeguarding", "invitations", "areas", "forms", "accounts", "audit", "timescales", "measures")
 # A feature's own pages and API modules sit in its folder but in the upper layer.
 PAGE_MODULES = ("views.py", "access.py", "api.py")
 
