@@ -6,10 +6,16 @@ from pace_forms.models.base import Base, UTCDateTime, utc_now
 from pace_forms.models.follow_up import FOLLOW_UP_REASONS, FollowUp
 from pace_forms.models.held import HELD_DECISIONS, HeldDecision
 from pace_forms.models.invitation import Invitation
+from pace_forms.models.journey import RECOMMENDATIONS, TIMESCALE_KEYS, AimTarget, Annotation, Journey
 from pace_forms.models.response import Answer, FormVersion, Response, ResponseConflict
 from pace_forms.models.user import ROLES, ApiToken, User, UserArea
 
 __all__ = [
+    "AimTarget",
+    "Annotation",
+    "Journey",
+    "RECOMMENDATIONS",
+    "TIMESCALE_KEYS",
     "ApiToken",
     "AuditEvent",
     "HELD_DECISIONS",

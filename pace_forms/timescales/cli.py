@@ -1,0 +1,69 @@
+"""`pace-forms import-journeys`: load an area's case data from a CSV or XLSX export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import with_appcontext
+
+from pace_forms.areas.services import AreaSettingsError, find_area
+from pace_forms.audit.services import COMMAND_LINE_ACTOR, record_event
+from pace_forms.extensions import db
+from pace_forms.models import utc_now
+from pace_forms.timescales.reading import FileProblem, iter_problem_lines, read_column_map, read_journeys
+from pace_forms.timescales.services import ImportRefused, import_journeys
+
+
+@click.command("import-journeys")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--area", "area_code", required=True, help="The area the journeys belong to (pace-forms area show lists them).")
+@click.option("--columns", "columns_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="A YAML column map: `our_column: Their header` lines.")
+@click.option("--dry-run", is_flag=True, help="Check the file and say what would change, changing nothing.")
+@click.option("--load-good-rows", is_flag=True, help="When some rows have problems, load the others anyway.")
+@with_appcontext
+def import_journeys_command(file: Path, area_code: str, columns_path: Path | None, dry_run: bool, load_good_rows: bool) -> None:
+    """Load FILE (CSV or XLSX, one row per child journey) into an area.
+
+    Every row is checked first; every problem is listed with its line and
+    column. A file with problems changes nothing unless --load-good-rows.
+    Loading the same file again changes nothing."""
+    try:
+        area = find_area(area_code)
+        column_map = read_column_map(columns_path.read_text(encoding="utf-8")) if columns_path else {}
+        result = read_journeys(
+            file.read_bytes(),
+            file.name,
+            today=utc_now().date(),
+            column_map=column_map,
+            on_progress=lambda rows, problems: click.echo(f"Read {rows:,} rows, {problems:,} problems so far.", err=True),
+        )
+    except (AreaSettingsError, FileProblem) as error:
+        raise click.ClickException(str(error)) from None
+    for line in iter_problem_lines(result.problems):
+        click.echo(line)
+    if result.ignored_columns:
+        click.echo(f"Columns not used: {', '.join(result.ignored_columns)}.")
+    try:
+        summary = import_journeys(area, result, utc_now(), load_good_rows=load_good_rows)
+    except ImportRefused as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None
+    if dry_run:
+        db.session.rollback()
+        click.echo(f"Dry run: nothing was changed. Loading it would give {summary.describe()}")
+        return
+    record_event(
+        "journeys.imported",
+        COMMAND_LINE_ACTOR,
+        area_code=area.code,
+        subject=file.name,
+        detail={"created": summary.created, "updated": summary.updated, "unchanged": summary.unchanged, "not_loaded": summary.not_loaded},
+    )
+    db.session.commit()
+    click.echo(f"{area.code}: {summary.describe()}")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(import_journeys_command)
