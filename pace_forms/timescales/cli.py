@@ -1,7 +1,10 @@
-"""`pace-forms import-journeys`: load an area's case data from a CSV or XLSX export."""
+"""`pace-forms import-journeys` (an area's case data from a CSV or XLSX export)
+and `pace-forms measures` (its timescale figures as JSON or CSV)."""
 
 from __future__ import annotations
 
+import json
+from datetime import date
 from pathlib import Path
 
 import click
@@ -11,9 +14,10 @@ from flask.cli import with_appcontext
 from pace_forms.areas.services import AreaSettingsError, find_area
 from pace_forms.audit.services import COMMAND_LINE_ACTOR, record_event
 from pace_forms.extensions import db
+from pace_forms.measures.report import report_csv, timescale_report
 from pace_forms.models import utc_now
 from pace_forms.timescales.reading import FileProblem, iter_problem_lines, read_column_map, read_journeys
-from pace_forms.timescales.services import ImportRefused, import_journeys
+from pace_forms.timescales.services import ImportRefused, import_journeys, journeys_of, local_targets_of
 
 
 @click.command("import-journeys")
@@ -65,5 +69,30 @@ def import_journeys_command(file: Path, area_code: str, columns_path: Path | Non
     click.echo(f"{area.code}: {summary.describe()}")
 
 
+def parse_as_of(ctx, param, value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None
+
+
+@click.command("measures")
+@click.option("--area", "area_code", required=True, help="The area's code.")
+@click.option("--as-of", callback=parse_as_of, help="Count steps completed by this date, YYYY-MM-DD (default: today).")
+@click.option("--format", "output", type=click.Choice(["json", "csv"]), default="json", show_default=True)
+@with_appcontext
+def measures_command(area_code: str, as_of: date | None, output: str) -> None:
+    """Print an area's timescale measures: the figures the page and the API show."""
+    try:
+        area = find_area(area_code)
+    except AreaSettingsError as error:
+        raise click.ClickException(str(error)) from None
+    report = timescale_report(journeys_of(area), as_of or utc_now().date(), local_targets_of(area))
+    record_event("measures.exported", COMMAND_LINE_ACTOR, area_code=area.code, subject=f"timescales as of {report['as_of']}", detail={"format": output})
+    db.session.commit()
+    click.echo(json.dumps(report, indent=2) if output == "json" else report_csv(report), nl=output == "json")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(import_journeys_command)
+    app.cli.add_command(measures_command)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from pace_forms.extensions import db
-from pace_forms.models import Area, Child, Journey
+from pace_forms.models import AimTarget, Area, Child, Journey
 from pace_forms.timescales.reading import MILESTONES, JourneyRow, ReadResult
 
 # Rows written between flushes.
@@ -85,3 +85,7 @@ def journeys_of(area: Area) -> list[dict[str, object]]:
 
 def preview(rows: list[JourneyRow]) -> list[dict[str, object]]:
     return [row.fields() for row in rows]
+
+
+def local_targets_of(area: Area) -> dict[str, int]:
+    return dict(db.session.execute(db.select(AimTarget.measure, AimTarget.target_value).where(AimTarget.area_id == area.id)).all())
