@@ -48,6 +48,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from pace_forms.forms import catalogue
     from pace_forms.surveys import views as surveys
     from pace_forms.timescales import cli as timescales_cli
+    from pace_forms.timescales import views as timescales
     from pace_forms.sync import api as sync
 
     database.init_app(app)
@@ -65,4 +66,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     safeguarding_cli.init_app(app)
     accounts_cli.init_app(app)
     timescales_cli.init_app(app)
+    timescales.init_app(app)
     return app

@@ -38,6 +38,7 @@ class NavItem:
 STAFF_NAVIGATION = (
     NavItem("accounts.home", "Home"),
     NavItem("reviews.index", "Reviews", ("admin", "worker")),
+    NavItem("timescales.index", "Timescales", ("admin", "consultant")),
     NavItem("safeguarding.follow_ups", "Follow-ups"),
     NavItem("responses.held", "Held answers", ("admin",)),
     NavItem("accounts.users", "Users", ("admin",)),

@@ -4,10 +4,10 @@ measures. Flushes; never commits (the command or request does)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from pace_forms.extensions import db
-from pace_forms.models import AimTarget, Area, Child, Journey
+from pace_forms.models import TIMESCALE_KEYS, AimTarget, Annotation, Area, Child, Journey
 from pace_forms.timescales.reading import MILESTONES, JourneyRow, ReadResult
 
 # Rows written between flushes.
@@ -89,3 +89,93 @@ def preview(rows: list[JourneyRow]) -> list[dict[str, object]]:
 
 def local_targets_of(area: Area) -> dict[str, int]:
     return dict(db.session.execute(db.select(AimTarget.measure, AimTarget.target_value).where(AimTarget.area_id == area.id)).all())
+
+
+# Annotations (dated change ideas) and local targets.
+
+MAX_NOTE_LENGTH = 500
+
+
+class ChartNoteError(ValueError):
+    """An annotation or target that cannot be saved as asked; the message says why."""
+
+
+def annotations_of(area: Area) -> list[Annotation]:
+    return list(db.session.execute(db.select(Annotation).where(Annotation.area_id == area.id).order_by(Annotation.on, Annotation.id)).scalars())
+
+
+def check_annotation(on: date | None, text: str, measure: str | None) -> str:
+    text = " ".join((text or "").split())
+    if on is None:
+        raise ChartNoteError("Give the date the change began.")
+    if not text:
+        raise ChartNoteError("Say what the change was, such as 'two-week review introduced'.")
+    if len(text) > MAX_NOTE_LENGTH:
+        raise ChartNoteError(f"Keep it to {MAX_NOTE_LENGTH} characters; this has {len(text)}.")
+    if measure is not None and measure not in TIMESCALE_KEYS:
+        raise ChartNoteError("Choose one of the charts, or every chart.")
+    return text
+
+
+def add_annotation(area: Area, on: date | None, text: str, measure: str | None, by: str, now: datetime) -> Annotation:
+    text = check_annotation(on, text, measure)
+    annotation = Annotation(area_id=area.id, on=on, text=text, measure=measure, created_by=by, created_at=now, updated_at=now)
+    db.session.add(annotation)
+    db.session.flush()
+    return annotation
+
+
+def change_annotation(annotation: Annotation, on: date | None, text: str, measure: str | None, now: datetime) -> dict[str, object]:
+    """Changes it; returns what it was, for the audit log."""
+    text = check_annotation(on, text, measure)
+    before = {"on": annotation.on.isoformat(), "text": annotation.text, "measure": annotation.measure}
+    annotation.on, annotation.text, annotation.measure, annotation.updated_at = on, text, measure, now
+    db.session.flush()
+    return before
+
+
+def delete_annotation(annotation: Annotation) -> None:
+    db.session.delete(annotation)
+    db.session.flush()
+
+
+def set_local_target(area: Area, measure: str, value: int | None, by_on: date | None, by: str, now: datetime) -> AimTarget | None:
+    """Sets (or with no value, removes) the area's local target for a measure."""
+    if measure not in TIMESCALE_KEYS:
+        raise ChartNoteError("Choose one of the measures.")
+    target = db.session.execute(db.select(AimTarget).where(AimTarget.area_id == area.id, AimTarget.measure == measure)).scalar_one_or_none()
+    if value is None:
+        if target is not None:
+            db.session.delete(target)
+            db.session.flush()
+        return None
+    limit = 100 if measure == "aim1_home_over_2y" else 3650
+    if not 0 <= value <= limit:
+        raise ChartNoteError(f"A target for this measure is between 0 and {limit}.")
+    if target is None:
+        target = AimTarget(area_id=area.id, measure=measure)
+        db.session.add(target)
+    target.target_value, target.by_on, target.set_by, target.set_at = value, by_on, by, now
+    db.session.flush()
+    return target
+
+
+def local_target_rows(area: Area) -> dict[str, AimTarget]:
+    return {target.measure: target for target in db.session.execute(db.select(AimTarget).where(AimTarget.area_id == area.id)).scalars()}
+
+
+def recent_journeys(area: Area, step: str, limit: int = 20) -> list[tuple[int, str, date]]:
+    """(journey id, child reference, date) of the last `limit` children through a milestone, newest first."""
+    column = getattr(Journey, step)
+    rows = db.session.execute(
+        db.select(Journey.id, Child.reference, column)
+        .join(Child, Child.id == Journey.child_id)
+        .where(Journey.area_id == area.id, column.is_not(None))
+        .order_by(column.desc(), Child.reference)
+        .limit(limit)
+    )
+    return [tuple(row) for row in rows]
+
+
+def journey_ids_by_child(area: Area) -> dict[str, int]:
+    return dict(db.session.execute(db.select(Child.reference, Journey.id).join(Journey, Journey.child_id == Child.id).where(Journey.area_id == area.id)).all())

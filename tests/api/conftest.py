@@ -135,3 +135,21 @@ def at_once(app):
         return results
 
     return run
+
+
+STAFF_PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def fife_and_angus(app):
+    """Two areas, a consultant of each and a worker of FIFE (password STAFF_PASSWORD)."""
+    from pace_forms.accounts.services import create_user
+    from pace_forms.invitations.services import find_or_create_area
+
+    with app.app_context():
+        find_or_create_area("FIFE", "Fife Council")
+        find_or_create_area("ANGUS", "Angus Council")
+        create_user("fife@example.org", "consultant", ["FIFE"], STAFF_PASSWORD)
+        create_user("angus@example.org", "consultant", ["ANGUS"], STAFF_PASSWORD)
+        create_user("worker@example.org", "worker", ["FIFE"], STAFF_PASSWORD)
+        db.session.commit()

@@ -10,26 +10,17 @@ from datetime import date
 
 import pytest
 
-from pace_forms.accounts.services import create_api_token, create_user, find_user
+from pace_forms.accounts.services import create_api_token, find_user
 from pace_forms.extensions import db
-from pace_forms.invitations.services import find_or_create_area
 from pace_forms.models import AuditEvent, utc_now
 
 JOURNEYS = "child_ref,looked_after_away_on,first_review_on,recommendation_on,recommendation\n" + "\n".join(
     f"C-{n},2024-01-{n + 1:02d},2024-01-{n + 10:02d},2024-0{2 + n % 7}-15,permanence_away" for n in range(12)
 )
-PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
-def loaded(app, runner, tmp_path):
-    with app.app_context():
-        find_or_create_area("FIFE", "Fife Council")
-        find_or_create_area("ANGUS", "Angus Council")
-        create_user("fife@example.org", "consultant", ["FIFE"], PASSWORD)
-        create_user("angus@example.org", "consultant", ["ANGUS"], PASSWORD)
-        create_user("worker@example.org", "worker", ["FIFE"], PASSWORD)
-        db.session.commit()
+def loaded(app, runner, tmp_path, fife_and_angus):
     path = tmp_path / "journeys.csv"
     path.write_text(JOURNEYS + "\n")
     result = runner.invoke(args=["import-journeys", str(path), "--area", "FIFE"])

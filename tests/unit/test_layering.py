@@ -13,7 +13,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "pace_forms"
 # What each layer may import from inside pace_forms (by module prefix).
 FOUNDATION = ("pace_forms.extensions", "pace_forms.models", "pace_forms.config", "pace_forms.database", "pace_forms.errors")
 FORM_LIBRARY = ("pace_forms.forms",)
-PAGES_AND_APIS = ("pace_forms.surveys.views", "pace_forms.sync", "pace_forms.offline", "pace_forms.accounts.views", "pace_forms.accounts.access")
+PAGES_AND_APIS = ("pace_forms.surveys.views", "pace_forms.sync", "pace_forms.offline", "pace_forms.accounts.views", "pace_forms.accounts.access", "pace_forms.timescales.views")
 
 
 def imports_of(path: Path) -> set[str]:
