@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from pace_forms.extensions import db
 from pace_forms.models import TIMESCALE_KEYS, AimTarget, Annotation, Area, Child, Journey
-from pace_forms.timescales.reading import MILESTONES, JourneyRow, ReadResult
+from pace_forms.timescales.reading import MILESTONES, ReadResult
 
 # Rows written between flushes.
 FLUSH_ROWS = 2000
@@ -36,10 +36,6 @@ class ImportRefused(ValueError):
 
 
 FIELDS = (*MILESTONES, "recommendation")
-
-
-def journey_fields(journey: Journey) -> dict[str, object]:
-    return {name: getattr(journey, name) for name in FIELDS}
 
 
 def import_journeys(area: Area, result: ReadResult, now: datetime, *, load_good_rows: bool = False) -> ImportSummary:
@@ -87,10 +83,6 @@ def journeys_of(area: Area) -> list[dict[str, object]]:
     columns = [getattr(Journey, name) for name in FIELDS]
     rows = db.session.execute(db.select(Child.reference, *columns).join(Journey, Journey.child_id == Child.id).where(Journey.area_id == area.id))
     return [{"child_ref": reference, **dict(zip(FIELDS, values))} for reference, *values in rows]
-
-
-def preview(rows: list[JourneyRow]) -> list[dict[str, object]]:
-    return [row.fields() for row in rows]
 
 
 def local_targets_of(area: Area) -> dict[str, int]:
