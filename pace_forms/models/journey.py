@@ -74,7 +74,7 @@ class Annotation(Base):
     # The chart it belongs on; None for every chart of the area.
     measure: Mapped[str | None] = mapped_column(String(32))
     on: Mapped[date] = mapped_column(Date)
-    text: Mapped[str] = mapped_column(Text)
+    description: Mapped[str] = mapped_column(Text)
     created_by: Mapped[str] = mapped_column(String(254))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)

@@ -117,7 +117,7 @@ def check_annotation(on: date | None, text: str, measure: str | None) -> str:
 
 def add_annotation(area: Area, on: date | None, text: str, measure: str | None, by: str, now: datetime) -> Annotation:
     text = check_annotation(on, text, measure)
-    annotation = Annotation(area_id=area.id, on=on, text=text, measure=measure, created_by=by, created_at=now, updated_at=now)
+    annotation = Annotation(area_id=area.id, on=on, description=text, measure=measure, created_by=by, created_at=now, updated_at=now)
     db.session.add(annotation)
     db.session.flush()
     return annotation
@@ -126,8 +126,8 @@ def add_annotation(area: Area, on: date | None, text: str, measure: str | None, 
 def change_annotation(annotation: Annotation, on: date | None, text: str, measure: str | None, now: datetime) -> dict[str, object]:
     """Changes it; returns what it was, for the audit log."""
     text = check_annotation(on, text, measure)
-    before = {"on": annotation.on.isoformat(), "text": annotation.text, "measure": annotation.measure}
-    annotation.on, annotation.text, annotation.measure, annotation.updated_at = on, text, measure, now
+    before = {"on": annotation.on.isoformat(), "description": annotation.description, "measure": annotation.measure}
+    annotation.on, annotation.description, annotation.measure, annotation.updated_at = on, text, measure, now
     db.session.flush()
     return before
 

@@ -63,7 +63,7 @@ def chart_for(area: Area, key: str, figures: dict, notes: list[Annotation], jour
             aim_label=f"National aim {figures['target_days']} days",
             local_target=figures["local_target_days"],
             local_target_label=f"Local target {figures['local_target_days']} days" if figures["local_target_days"] is not None else "",
-            notes=notes_in_order([(note.on, note.text) for note in notes if note.measure in (None, key)]),
+            notes=notes_in_order([(note.on, note.description) for note in notes if note.measure in (None, key)]),
         )
     )
 
@@ -152,7 +152,7 @@ def journey(journey_id: int):
 
 def annotation_form() -> tuple[date | None, str, str | None]:
     measure = request.form.get("measure") or None
-    return parse_day(request.form.get("on")), request.form.get("text", ""), measure
+    return parse_day(request.form.get("on")), request.form.get("description", ""), measure
 
 
 @bp.post("/areas/<code>/annotations")
@@ -165,7 +165,7 @@ def add_annotation(code: str):
     except services.ChartNoteError as error:
         flash(f"The change idea was not added: {error}")
         return redirect(url_for("timescales.area", code=area.code) + "#change-ideas")
-    audit("annotation.added", area_code=area.code, subject=f"annotation {note.id}", on=note.on.isoformat(), text=note.text, measure=note.measure)
+    audit("annotation.added", area_code=area.code, subject=f"annotation {note.id}", on=note.on.isoformat(), description=note.description, measure=note.measure)
     db.session.commit()
     flash("The change idea was added to the charts.")
     return redirect(url_for("timescales.area", code=area.code) + "#change-ideas")
@@ -178,7 +178,7 @@ def change_annotation(annotation_id: int):
     area = db.session.get(Area, note.area_id)
     back = url_for("timescales.area", code=area.code) + "#change-ideas"
     if request.form.get("action") == "delete":
-        before = {"on": note.on.isoformat(), "text": note.text, "measure": note.measure}
+        before = {"on": note.on.isoformat(), "description": note.description, "measure": note.measure}
         services.delete_annotation(note)
         audit("annotation.deleted", area_code=area.code, subject=f"annotation {annotation_id}", before=before)
         db.session.commit()
@@ -192,7 +192,7 @@ def change_annotation(annotation_id: int):
         flash(f"The change idea was not changed: {error}")
         return redirect(back)
     audit("annotation.changed", area_code=area.code, subject=f"annotation {annotation_id}", before=before,
-          after={"on": note.on.isoformat(), "text": note.text, "measure": note.measure})
+          after={"on": note.on.isoformat(), "description": note.description, "measure": note.measure})
     db.session.commit()
     flash("The change idea was changed.")
     return redirect(back)

@@ -104,15 +104,15 @@ def test_a_file_that_is_not_a_table_gets_words_not_a_crash(app, people):
 def test_change_ideas_are_added_changed_and_deleted_and_each_is_audited(app, people):
     consultant = signed_in(app, "fife@example.org")
     upload(consultant)
-    added = consultant.post("/areas/FIFE/annotations", data={"csrf_token": csrf_of(consultant), "on": "2024-04-01", "text": "Two-week review <b>started</b>", "measure": ""}, follow_redirects=True)
+    added = consultant.post("/areas/FIFE/annotations", data={"csrf_token": csrf_of(consultant), "on": "2024-04-01", "description": "Two-week review <b>started</b>", "measure": ""}, follow_redirects=True)
     assert "The change idea was added to the charts." in page_text(added)
     html = added.get_data(as_text=True)
     assert "2024-04-01: Two-week review &lt;b&gt;started&lt;/b&gt;" in html
     with app.app_context():
         note_id = db.session.execute(db.select(Annotation.id)).scalar_one()
-    changed = consultant.post(f"/annotations/{note_id}", data={"csrf_token": csrf_of(consultant), "on": "2024-04-08", "text": "Two-week review", "measure": "aim3_to_adm", "action": "change"}, follow_redirects=True)
+    changed = consultant.post(f"/annotations/{note_id}", data={"csrf_token": csrf_of(consultant), "on": "2024-04-08", "description": "Two-week review", "measure": "aim3_to_adm", "action": "change"}, follow_redirects=True)
     assert "The change idea was changed." in page_text(changed)
-    refused = consultant.post("/areas/FIFE/annotations", data={"csrf_token": csrf_of(consultant), "on": "", "text": "x"}, follow_redirects=True)
+    refused = consultant.post("/areas/FIFE/annotations", data={"csrf_token": csrf_of(consultant), "on": "", "description": "x"}, follow_redirects=True)
     assert "The change idea was not added: Give the date the change began." in page_text(refused)
     deleted = consultant.post(f"/annotations/{note_id}", data={"csrf_token": csrf_of(consultant), "action": "delete"}, follow_redirects=True)
     assert "The change idea was deleted." in page_text(deleted) and count(app, Annotation) == 0
@@ -149,7 +149,7 @@ def test_another_areas_consultant_gets_404_everywhere_and_each_try_is_audited(ap
     token = csrf_of(other)
     assert other.get("/areas/FIFE/timescales").status_code == 404
     assert other.get(f"/journeys/{journey_id}").status_code == 404
-    assert other.post("/areas/FIFE/annotations", data={"csrf_token": token, "on": "2024-01-01", "text": "x"}).status_code == 404
+    assert other.post("/areas/FIFE/annotations", data={"csrf_token": token, "on": "2024-01-01", "description": "x"}).status_code == 404
     assert other.post("/areas/FIFE/targets", data={"csrf_token": token, "measure": "aim3_to_adm", "value": "1"}).status_code == 404
     with app.app_context():
         refused = db.session.execute(db.select(AuditEvent).where(AuditEvent.action == "access.refused")).scalars().all()
@@ -162,4 +162,4 @@ def test_workers_and_strangers_are_kept_out_and_forms_need_csrf(app, people):
     stranger = app.test_client()
     assert stranger.get("/areas/FIFE/timescales").status_code == 302
     consultant = signed_in(app, "fife@example.org")
-    assert consultant.post("/areas/FIFE/annotations", data={"on": "2024-01-01", "text": "x"}).status_code == 400
+    assert consultant.post("/areas/FIFE/annotations", data={"on": "2024-01-01", "description": "x"}).status_code == 400

@@ -35,7 +35,7 @@ def upgrade():
     sa.Column('area_id', sa.Integer(), nullable=False),
     sa.Column('measure', sa.String(length=32), nullable=True),
     sa.Column('on', sa.Date(), nullable=False),
-    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
     sa.Column('created_by', sa.String(length=254), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
