@@ -164,7 +164,6 @@ def home():
         granted=areas_of(current_user),
         follow_ups=follow_ups,
         is_duty_contact=bool(duty_area_ids(current_user)),
-        overdue_hours=current_app.config["FOLLOW_UP_OVERDUE_HOURS"],
         **poll_settings(),
     )
 

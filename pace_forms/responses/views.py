@@ -7,6 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import RadioField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from pace_forms.accounts.access import audit, audit_viewed, staff_only
@@ -34,7 +35,7 @@ REASON_CHECKS = [
 class QuarantinedDecisionForm(FlaskForm):
     decision = RadioField(
         "Decision",
-        choices=[("release", "Release it into the counts"), ("set_aside", "Set it aside for good")],
+        choices=[SelectChoice("release", "Release it into the counts"), SelectChoice("set_aside", "Set it aside for good")],
         validators=[InputRequired("Choose release or set aside.")],
     )
     reason = TextAreaField("Reason", filters=REASON_FILTERS, validators=REASON_CHECKS)
@@ -43,7 +44,7 @@ class QuarantinedDecisionForm(FlaskForm):
 class ConflictDecisionForm(FlaskForm):
     decision = RadioField(
         "Keep",
-        choices=[("stored", "Keep the version stored first"), ("changed", "Keep the changed version sent second")],
+        choices=[SelectChoice("stored", "Keep the version stored first"), SelectChoice("changed", "Keep the changed version sent second")],
         validators=[InputRequired("Choose which version to keep.")],
     )
     reason = TextAreaField("Reason", filters=REASON_FILTERS, validators=REASON_CHECKS)

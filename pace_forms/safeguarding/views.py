@@ -60,6 +60,7 @@ class FollowUpCard:
     is_overdue: bool
     concern_words: list[str]
     form: TakeOnForm | None
+    overdue_hours: float
 
 
 def take_on_form(follow_up_id: int, back: str, formdata=None) -> TakeOnForm:
@@ -80,6 +81,7 @@ def card_of(row: FollowUpRow, now: datetime, back: str, form: TakeOnForm | None 
         is_overdue=is_overdue(row, now, current_app.config["FOLLOW_UP_OVERDUE_HOURS"]),
         concern_words=concern_words_in(row, concern_words) if "concern_words" in row.reasons else [],
         form=None if row.acknowledged_at else (form or take_on_form(row.id, back, formdata=None)),
+        overdue_hours=current_app.config["FOLLOW_UP_OVERDUE_HOURS"],
     )
 
 
@@ -109,7 +111,6 @@ def follow_ups():
         open_cards=open_cards,
         taken_on=taken_on,
         recently=RECENTLY_TAKEN_ON,
-        overdue_hours=current_app.config["FOLLOW_UP_OVERDUE_HOURS"],
         **poll_settings(),
     )
 
@@ -120,7 +121,7 @@ def follow_up(follow_up_id: int):
     found = follow_up_of_mine(follow_up_id)
     card = card_of(_row_of(found.id), utc_now(), request.args.get("back", "safeguarding.follow_ups"))
     audit_viewed(f"follow_up {found.id}")
-    return render_template("safeguarding/follow_up.html", card=card, overdue_hours=current_app.config["FOLLOW_UP_OVERDUE_HOURS"])
+    return render_template("safeguarding/follow_up.html", card=card)
 
 
 def _row_of(follow_up_id: int) -> FollowUpRow:
@@ -147,7 +148,7 @@ def take_on(follow_up_id: int):
         return redirect(url_for(back))
     db.session.rollback()
     card = card_of(_row_of(found.id), utc_now(), back, form)
-    return render_template("safeguarding/follow_up.html", card=card, overdue_hours=current_app.config["FOLLOW_UP_OVERDUE_HOURS"]), 400
+    return render_template("safeguarding/follow_up.html", card=card), 400
 
 
 def _area_code(area_id: int) -> str | None:
