@@ -92,7 +92,7 @@ def open_follow_up_cards(back: str) -> list[FollowUpCard]:
 
 
 def poll_settings() -> dict:
-    """What static/staff/follow-ups.js needs: the open follow-ups already on the page are known."""
+    """How often static/staff/follow-ups.js asks for new follow-ups (PACE_FOLLOW_UP_POLL_SECONDS)."""
     return {"follow_up_poll_seconds": current_app.config["FOLLOW_UP_POLL_SECONDS"]}
 
 
@@ -119,7 +119,8 @@ def follow_ups():
 @staff_only()
 def follow_up(follow_up_id: int):
     found = follow_up_of_mine(follow_up_id)
-    card = card_of(_row_of(found.id), utc_now(), request.args.get("back", "safeguarding.follow_ups"))
+    back = request.args.get("back") if request.args.get("back") in BACK_TO else "safeguarding.follow_ups"
+    card = card_of(_row_of(found.id), utc_now(), back)
     audit_viewed(f"follow_up {found.id}")
     return render_template("safeguarding/follow_up.html", card=card)
 
