@@ -96,9 +96,10 @@ def test_there_are_pictures_to_keep():
 
 
 def test_the_service_worker_keeps_every_shell_script_and_stylesheet_and_the_offline_page(client):
-    """Every survey page's scripts and styles up front; a question type's own
-    script (the picture sort's) is kept with the pages that use it, so a
-    parent's phone never downloads it; the staff pages' files are not kept."""
+    """Every page's scripts and styles up front; a question type's own script
+    (the picture sort's) is kept with the pages that use it, so a parent's
+    phone never downloads it; the staff pages' files (static/staff/) are
+    never used offline, so never precached."""
     urls = precache(client)
     [version] = shell_version_in(" ".join(urls))
     question_scripts = {kind.script for kind in QUESTION_TYPES.values() if kind.script}
@@ -106,9 +107,8 @@ def test_the_service_worker_keeps_every_shell_script_and_stylesheet_and_the_offl
     on_disk = sorted(path.relative_to(STATIC).as_posix() for path in STATIC.rglob("*") if path.suffix in (".js", ".css"))
     assert on_disk and question_scripts <= set(on_disk)
     for name in on_disk:
-        # Staff pages' files (static/staff/) are never used offline, so never kept.
-        kept = name not in question_scripts and not name.startswith("staff/")
-        assert (f"/static/{version}/{name}" in urls) == kept, name
+        expected = name not in question_scripts and not name.startswith("staff/")
+        assert (f"/static/{version}/{name}" in urls) == expected, name
     assert "/offline" in urls
 
 
