@@ -45,6 +45,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from pace_forms.responses import cli as responses_cli
     from pace_forms.offline import views as offline
     from pace_forms.safeguarding import cli as safeguarding_cli
+    from pace_forms.safeguarding import views as safeguarding
+    from pace_forms.responses import views as responses
     from pace_forms.forms import catalogue
     from pace_forms.surveys import views as surveys
     from pace_forms.timescales import cli as timescales_cli
@@ -67,4 +69,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     accounts_cli.init_app(app)
     timescales_cli.init_app(app)
     timescales.init_app(app)
+    safeguarding.init_app(app)
+    responses.init_app(app)
     return app

@@ -62,6 +62,8 @@ DEFAULTS: dict[str, object] = {
     "CONCERN_AUDIENCES": ["child-4-7", "child-8-11", "young-person"],
     # A follow-up not taken on within this many hours is shown as overdue.
     "FOLLOW_UP_OVERDUE_HOURS": 24,
+    # How often an open staff page asks whether new follow-ups were raised.
+    "FOLLOW_UP_POLL_SECONDS": 30,
     # How long responses, answers and invitations are kept (pace-forms purge);
     # and the audit log, which a records reviewer may need for longer.
     "RETENTION_MONTHS": 36,

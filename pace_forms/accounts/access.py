@@ -19,7 +19,7 @@ from sqlalchemy import Select
 from pace_forms.audit.services import Actor, record_event
 from pace_forms.errors import api_error, wants_json
 from pace_forms.extensions import csrf, db, login_manager
-from pace_forms.models import Area, User, utc_now
+from pace_forms.models import Area, FollowUp, Review, User, utc_now
 
 ModelT = TypeVar("ModelT")
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -150,3 +150,25 @@ def init_app(app) -> None:
             db.session.commit()  # its last-used time
             g.authenticated_by_token = True
         return user
+
+
+def only_follow_ups_of(query: Select, user: User | None = None) -> Select:
+    """`query` (over FollowUp) narrowed to the follow-ups a user acts on: those
+    of the areas they are duty contact of, and those of reviews they recorded
+    (the child's named worker); an admin sees every one. Nobody else does."""
+    user = user or current_user
+    if user.role == "admin":
+        return query
+    recorded_by_them = db.select(Review.id).where(Review.recorded_by_user_id == user.id)
+    return query.where(db.or_(FollowUp.area_id.in_(duty_area_ids(user) or {-1}), FollowUp.review_id.in_(recorded_by_them)))
+
+
+def follow_up_of_mine(ident: int) -> FollowUp:
+    """The follow-up with this id if the user acts on it, else 404 (audited when it exists)."""
+    found = db.session.get(FollowUp, ident)
+    if found is None:
+        abort(404)
+    if db.session.execute(only_follow_ups_of(db.select(FollowUp.id).where(FollowUp.id == found.id))).first() is None:
+        area = db.session.get(Area, found.area_id)
+        refuse_as_not_found(f"follow_up {ident}", area.code if area else None)
+    return found

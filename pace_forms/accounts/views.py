@@ -19,9 +19,11 @@ from pace_forms.accounts.services import (
     change_password,
     user_for_session_key,
 )
+from pace_forms.accounts.access import audit_viewed, duty_area_ids
 from pace_forms.database import begin_writing
 from pace_forms.extensions import db, limiter, login_manager
 from pace_forms.models import ROLES, utc_now
+from pace_forms.safeguarding.views import open_follow_up_cards, poll_settings
 
 bp = Blueprint("accounts", __name__)
 
@@ -153,7 +155,18 @@ def password():
 @bp.get("/home")
 @login_required
 def home():
-    return render_template("accounts/home.html", user=current_user, granted=areas_of(current_user))
+    # Open follow-ups come first: a duty contact must see a child's request at once.
+    follow_ups = open_follow_up_cards("accounts.home")
+    if follow_ups:
+        audit_viewed("follow-ups on the home page", open=len(follow_ups))
+    return render_template(
+        "accounts/home.html",
+        user=current_user,
+        granted=areas_of(current_user),
+        follow_ups=follow_ups,
+        is_duty_contact=bool(duty_area_ids(current_user)),
+        **poll_settings(),
+    )
 
 
 def init_app(app) -> None:

@@ -26,6 +26,9 @@ MAX_ITEMS = {"child-4-7": 6}
 # fill a professional form), and whose forms read aloud from the start.
 READ_ALOUD_AUDIENCES = ("parent", "carer", "child-4-7", "child-8-11", "young-person")
 READ_ALOUD_FIRST_AUDIENCES = ("child-4-7", "child-8-11", "young-person")
+CHILD_AUDIENCES = ("child-4-7", "child-8-11", "young-person")
+# Besides a form's follow_up `when`: "not sure" to the get-in-touch question raises one too.
+FOLLOW_UP_ALSO_WHEN = ("not_sure",)
 TRANSLATION_STATUSES = ("machine-draft", "reviewed")
 
 TRANSLATION_SCHEMA: dict[str, Any] = {
@@ -195,6 +198,32 @@ class FormDefinition:
     @property
     def follow_up(self) -> Mapping[str, Any] | None:
         return self.document.get("follow_up")
+
+    @property
+    def follow_up_answers(self) -> tuple[str, ...]:
+        """The answers to the "get in touch" question that raise a follow-up:
+        the form's `when`, and "not sure" wherever the question offers it
+        (policy settled in issue 7: a child unsure whether to ask is asked)."""
+        follow_up = self.follow_up
+        if not follow_up:
+            return ()
+        question = self.question(follow_up["question"])
+        offered = {str(option.value) for option in question.options()} if question else set()
+        return tuple(dict.fromkeys([str(follow_up["when"]), *(value for value in FOLLOW_UP_ALSO_WHEN if value in offered)]))
+
+    def asks_for_contact(self, answers: Any) -> str | None:
+        """The answer by which these answers ask for someone to get in touch, if they do."""
+        follow_up = self.follow_up
+        if not follow_up or not isinstance(answers, dict):
+            return None
+        given = str(answers.get(follow_up["question"]))
+        return given if given in self.follow_up_answers else None
+
+    @property
+    def is_for_a_child(self) -> bool:
+        """Is it a child's or young person's own form (its last page then says
+        where to get help now: Childline, and 999 in danger)?"""
+        return self.audience in CHILD_AUDIENCES
 
     @property
     def offers_read_aloud(self) -> bool:

@@ -385,7 +385,7 @@ def _build_response(
         "content_hash": entry.digest,
         "sentiment": None,
     }
-    answers = [] if problems else _answer_rows(entry.response_id, version.form, values)
+    answers = [] if problems else answer_rows(entry.response_id, version.form, values)
     return row, answers, version.form if version else None
 
 
@@ -410,7 +410,7 @@ def _timing_problems(submitted_at: datetime, link: _Link, now: datetime) -> list
     return []
 
 
-def _answer_rows(response_id: str, form: FormDefinition, values: dict[str, Any]) -> list[dict[str, Any]]:
+def answer_rows(response_id: str, form: FormDefinition, values: dict[str, Any]) -> list[dict[str, Any]]:
     rows = []
     for key, value in values.items():
         question = form.question(key)

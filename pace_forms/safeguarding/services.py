@@ -4,12 +4,15 @@ acknowledging them. Flushes; never commits."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import Select
+
+from pace_forms.database import begin_writing
 from pace_forms.extensions import db
-from pace_forms.models import Area, Child, FollowUp, Response, ResponseConflict, Review, utc_now
+from pace_forms.models import Area, Child, FollowUp, Response, ResponseConflict, Review, User, utc_now
 from pace_forms.safeguarding.concerns import find_concern_words
 from pace_forms.forms.catalogue import current_forms, definition_of
 from pace_forms.forms.definitions import FormDefinition
@@ -31,21 +34,41 @@ class FollowUpRow:
     acknowledged_by: str | None
     # Free text of those responses: what a person must read for a concern.
     comments: tuple[str, ...]
+    # What the respondent answered to "get in touch" ("yes", "not_sure"), if they asked.
+    contact_answers: tuple[str, ...] = ()
+    # What the person who took it on did or will do (taken on in the app).
+    action_taken: str | None = None
 
 
-def list_follow_ups(area_code: str | None = None, *, include_acknowledged: bool = False) -> list[FollowUpRow]:
+def list_follow_ups(
+    area_code: str | None = None,
+    *,
+    include_acknowledged: bool = False,
+    only_acknowledged: bool = False,
+    narrow: Callable[[Select], Select] | None = None,
+    limit: int | None = None,
+) -> list[FollowUpRow]:
+    """Oldest first; taken-on ones only (`only_acknowledged`) newest taken first.
+    `narrow` limits the query to what the asker may see (the page layer's rule)."""
     query = (
         db.select(FollowUp, Response, Review, Child, Area)
         .join(Response, Response.id == FollowUp.response_id)
         .join(Review, Review.id == FollowUp.review_id)
         .join(Child, Child.id == Review.child_id)
         .join(Area, Area.id == FollowUp.area_id)
-        .order_by(FollowUp.created_at, FollowUp.id)
     )
     if area_code is not None:
         query = query.where(Area.code == area_code)
-    if not include_acknowledged:
-        query = query.where(FollowUp.acknowledged_at.is_(None))
+    if only_acknowledged:
+        query = query.where(FollowUp.acknowledged_at.is_not(None)).order_by(FollowUp.acknowledged_at.desc(), FollowUp.id.desc())
+    else:
+        query = query.order_by(FollowUp.created_at, FollowUp.id)
+        if not include_acknowledged:
+            query = query.where(FollowUp.acknowledged_at.is_(None))
+    if narrow is not None:
+        query = narrow(query)
+    if limit is not None:
+        query = query.limit(limit)
     found = db.session.execute(query).all()
     noted_ids = {note["response_id"] for follow_up, *_ in found for note in follow_up.more_reasons}
     noted = {response.id: response for response in db.session.execute(db.select(Response).where(Response.id.in_(noted_ids))).scalars()}
@@ -72,6 +95,8 @@ def list_follow_ups(area_code: str | None = None, *, include_acknowledged: bool 
                 raised_at=follow_up.created_at,
                 acknowledged_at=follow_up.acknowledged_at,
                 acknowledged_by=follow_up.acknowledged_by,
+                action_taken=follow_up.action_taken,
+                contact_answers=contact_answers_of(responses),
                 comments=tuple(
                     dict.fromkeys(
                         comment
@@ -83,6 +108,17 @@ def list_follow_ups(area_code: str | None = None, *, include_acknowledged: bool 
             )
         )
     return rows
+
+
+def contact_answers_of(responses: Iterable[Response]) -> tuple[str, ...]:
+    """How these responses asked for someone to get in touch ("yes", "not_sure"), each once."""
+    found = []
+    for response in responses:
+        form = definition_of(response.form_version) if response.form_version else current_forms().get(response.form_key)
+        answer = form.asks_for_contact(response.raw.get("answers") if isinstance(response.raw, dict) else None) if form else None
+        if answer is not None:
+            found.append(answer)
+    return tuple(dict.fromkeys(found))
 
 
 def free_text_of(response: Response, raw: Any = None) -> tuple[str, ...]:
@@ -123,8 +159,8 @@ def follow_up_reasons(
     if not isinstance(answers, dict):
         return []
     reasons = []
-    follow_up = form.follow_up if form else None
-    if follow_up and str(answers.get(follow_up["question"])) == str(follow_up["when"]):
+    # "Not sure" counts as asking (FormDefinition.follow_up_answers); the page tells which it was.
+    if form is not None and form.asks_for_contact(answers):
         reasons.append("asked_for_contact")
     if audience in concern_audiences:
         texts = [value for value in answers.values() if isinstance(value, str)]
@@ -188,5 +224,71 @@ def acknowledge_follow_up(follow_up_id: int, by: str, *, now: datetime | None = 
     return follow_up
 
 
+class AlreadyTakenOn(FollowUpError):
+    def __init__(self, follow_up: FollowUp) -> None:
+        super().__init__(f"{follow_up.acknowledged_by} already took this on at {follow_up.acknowledged_at:%H:%M on %d %b %Y} UTC")
+        self.follow_up = follow_up
+
+
+def take_on_follow_up(follow_up: FollowUp, user: User, action_taken: str, *, now: datetime | None = None) -> FollowUp:
+    """A signed-in person takes it on, saying what they did or will do. The
+    row is locked first, so that of two people at once the second is told who
+    was first (AlreadyTakenOn) and nothing is overwritten. Flushes only."""
+    begin_writing()
+    locked = db.session.execute(
+        db.select(FollowUp).where(FollowUp.id == follow_up.id).with_for_update().execution_options(populate_existing=True)
+    ).scalar_one()
+    if locked.acknowledged_at is not None:
+        raise AlreadyTakenOn(locked)
+    locked.acknowledged_at = now or utc_now()
+    locked.acknowledged_by = user.email
+    locked.acknowledged_by_user_id = user.id
+    locked.action_taken = action_taken
+    db.session.flush()
+    return locked
+
+
 def concern_words_in(row: FollowUpRow, concern_words) -> list[str]:
     return sorted({word for comment in row.comments for word in find_concern_words(comment, concern_words)})
+
+
+# Who answered, in words for a staff page.
+RESPONDENT_WORDS = {
+    "child-4-7": "a child (4 to 7)",
+    "child-8-11": "a child (8 to 11)",
+    "young-person": "a young person",
+    "parent": "a parent",
+    "carer": "a carer",
+    "worker": "a worker",
+}
+
+
+def what_was_asked(row: FollowUpRow) -> list[str]:
+    """Each reason of a follow-up in plain words, the first first."""
+    words = []
+    for reason in row.reasons:
+        if reason == "asked_for_contact":
+            if "yes" in row.contact_answers or not row.contact_answers:
+                words.append("Asked for someone to get in touch")
+            if "not_sure" in row.contact_answers:
+                words.append('Said "not sure" when asked if they want someone to get in touch')
+        elif reason == "concern_words":
+            words.append("Wrote words that may mean a concern")
+        else:
+            words.append(reason)
+    return words
+
+
+def waiting_words(since: datetime, now: datetime) -> str:
+    """How long something has waited, roughly: "5 minutes", "3 hours", "2 days"."""
+    minutes = max(0, int((now - since).total_seconds() // 60))
+    if minutes < 60:
+        return "1 minute" if minutes == 1 else f"{minutes} minutes"
+    hours = minutes // 60
+    if hours < 48:
+        return "1 hour" if hours == 1 else f"{hours} hours"
+    return f"{hours // 24} days"
+
+
+def is_overdue(row: FollowUpRow, now: datetime, overdue_hours: float) -> bool:
+    return row.acknowledged_at is None and (now - row.raised_at).total_seconds() >= overdue_hours * 3600

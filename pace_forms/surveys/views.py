@@ -214,9 +214,8 @@ def exact_version_of(form: FormDefinition, language: str) -> FormDefinition:
 
 
 def asked_for_contact(form: FormDefinition, answers: Any) -> bool:
-    """Whether these answers say yes to the form's "get in touch" question."""
-    follow_up = form.follow_up
-    return bool(follow_up) and isinstance(answers, dict) and str(answers.get(follow_up["question"])) == str(follow_up["when"])
+    """Whether these answers ask for someone to get in touch ("yes", or "not sure")."""
+    return form.asks_for_contact(answers) is not None
 
 
 def collect_answers(form: FormDefinition, fields: MultiDict) -> dict[str, Any]:

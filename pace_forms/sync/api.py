@@ -65,3 +65,4 @@ def openapi():
 # Routes of the other resources, on the same blueprint.
 from pace_forms.sync import forms  # noqa: E402,F401
 from pace_forms.sync import measures  # noqa: E402,F401
+from pace_forms.sync import follow_ups  # noqa: E402,F401

@@ -65,6 +65,20 @@ def openapi_document(max_items: int, max_bytes: int) -> dict[str, Any]:
                     },
                 }
             },
+            "/api/v1/follow-ups": {
+                "get": {
+                    "operationId": "listFollowUps",
+                    "summary": "Open safeguarding follow-ups you act on (duty contact of the area, worker who recorded the review, or admin), oldest first",
+                    "description": "Signed in, or with Authorization: Bearer <token>. The child's reference and words are on the follow-up's page (url), not here.",
+                    "responses": {
+                        "200": {
+                            "description": "Open follow-ups",
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/FollowUps"}}},
+                        },
+                        "401": _error_reply("Not signed in and no valid API token"),
+                    },
+                }
+            },
         },
         "components": {
             "schemas": {
@@ -108,6 +122,27 @@ def openapi_document(max_items: int, max_bytes: int) -> dict[str, Any]:
                                 "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
                             },
                         },
+                    },
+                },
+                "FollowUps": {
+                    "type": "object",
+                    "required": ["follow_ups"],
+                    "properties": {
+                        "follow_ups": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["id", "area", "reasons", "raised_at", "overdue", "url"],
+                                "properties": {
+                                    "id": {"type": "integer"},
+                                    "area": {"type": "string"},
+                                    "reasons": {"type": "array", "items": {"enum": ["asked_for_contact", "concern_words"]}},
+                                    "raised_at": {"type": "string", "format": "date-time"},
+                                    "overdue": {"type": "boolean", "description": "Not taken on within PACE_FOLLOW_UP_OVERDUE_HOURS"},
+                                    "url": {"type": "string", "format": "uri", "description": "Its page, where it is taken on"},
+                                },
+                            },
+                        }
                     },
                 },
                 "Error": {

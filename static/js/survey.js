@@ -215,7 +215,12 @@ function offerSkip(fieldset, skip, moveOn) {
 function followUpWanted(answers) {
   const notice = document.getElementById("follow-up-notice");
   if (!notice) return false;
-  return String(answers[notice.dataset.question]) === notice.dataset.when;
+  return asksForContact(notice, answers[notice.dataset.question]);
+}
+
+// data-when lists every answer that raises a follow-up ("yes not_sure").
+function asksForContact(notice, answer) {
+  return notice.dataset.when.split(" ").includes(String(answer));
 }
 
 function watchFollowUp(fieldsets) {
@@ -225,7 +230,7 @@ function watchFollowUp(fieldsets) {
   const inline = fieldset?.querySelector("[data-follow-up-inline]");
   if (!inline) return;
   fieldset.addEventListener("change", () => {
-    inline.hidden = String(answerOf(fieldset)) !== notice.dataset.when;
+    inline.hidden = !asksForContact(notice, answerOf(fieldset));
   });
 }
 

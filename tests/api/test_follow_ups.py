@@ -97,8 +97,10 @@ def follow_ups(app):
 
 
 @pytest.mark.parametrize("form_key", CHILD_FORMS)
-def test_asking_for_contact_creates_one_follow_up_for_the_area_and_review(send, follow_ups, invite_child, form_key):
-    item = child_item(invite_child(form_key, area="NORTH", held_on=date(2026, 11, 2)), form_key, "yes")
+# Policy settled in issue 7: "not sure" to "do you want someone to get in touch" asks too.
+@pytest.mark.parametrize("answer", ["yes", "not_sure"], ids=["yes", "not-sure"])
+def test_asking_for_contact_creates_one_follow_up_for_the_area_and_review(send, follow_ups, invite_child, form_key, answer):
+    item = child_item(invite_child(form_key, area="NORTH", held_on=date(2026, 11, 2)), form_key, answer)
 
     assert send(item) == ["created"]
 
@@ -117,7 +119,7 @@ def test_asking_for_contact_creates_one_follow_up_for_the_area_and_review(send, 
 
 
 @pytest.mark.parametrize("form_key", CHILD_FORMS)
-@pytest.mark.parametrize("answer", ["no", "not_sure", None], ids=["no", "not-sure", "skipped"])
+@pytest.mark.parametrize("answer", ["no", None], ids=["no", "skipped"])
 def test_not_asking_for_contact_creates_no_follow_up(send, follow_ups, invite_child, form_key, answer):
     assert send(child_item(invite_child(form_key), form_key, answer)) == ["created"]
 
