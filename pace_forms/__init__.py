@@ -41,6 +41,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from pace_forms.accounts import cli as accounts_cli
     from pace_forms.accounts import views as accounts
     from pace_forms.areas import cli as areas_cli
+    from pace_forms.audit import cli as audit_cli
+    from pace_forms.audit import views as audit_views
     from pace_forms.invitations import cli as invitations_cli
     from pace_forms.responses import cli as responses_cli
     from pace_forms.offline import views as offline
@@ -63,4 +65,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     responses_cli.init_app(app)
     safeguarding_cli.init_app(app)
     accounts_cli.init_app(app)
+    audit_views.init_app(app)
+    audit_cli.init_app(app)
     return app
