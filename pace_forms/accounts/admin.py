@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import EqualTo, InputRequired, Length
 
 from pace_forms.accounts.access import current_actor, signed_in_user, staff_only
@@ -30,11 +31,11 @@ from pace_forms.extensions import db
 from pace_forms.models import ROLES, Area, User, utc_now
 
 ROLE_CHOICES = [
-    ("worker", "Worker: records reviews and hands out links in their areas"),
-    ("consultant", "Consultant: reads measures and comments in their areas"),
-    ("admin", "Admin: every area, manages users"),
+    SelectChoice("worker", "Worker: records reviews and hands out links in their areas"),
+    SelectChoice("consultant", "Consultant: reads measures and comments in their areas"),
+    SelectChoice("admin", "Admin: every area, manages users"),
 ]
-assert {value for value, _ in ROLE_CHOICES} == set(ROLES)
+assert {choice.value for choice in ROLE_CHOICES} == set(ROLES)
 
 
 class RoleAndAreasForm(FlaskForm):
@@ -43,7 +44,7 @@ class RoleAndAreasForm(FlaskForm):
     duty_areas = SelectMultipleField("Duty contact of", choices=[], validate_choice=True)
 
     def offer_areas(self) -> None:
-        choices = [(area.code, f"{area.name} ({area.code})") for area in db.session.execute(db.select(Area).order_by(Area.code)).scalars()]
+        choices = [SelectChoice(area.code, f"{area.name} ({area.code})") for area in db.session.execute(db.select(Area).order_by(Area.code)).scalars()]
         self.areas.choices = choices
         self.duty_areas.choices = choices
 
