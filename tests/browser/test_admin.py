@@ -14,10 +14,9 @@ from playwright.sync_api import expect
 from pace_forms.accounts.services import create_user
 from pace_forms.extensions import db
 from pace_forms.invitations.services import find_or_create_area
+from tests.api.test_admin_users import ADMIN, PASSWORD
 from tests.browser.test_accessibility import serious_problems
 
-ADMIN = "boss@example.org"
-PASSWORD = "correct horse battery"
 NEW_PASSWORD = "a password given in person"
 
 
@@ -35,8 +34,13 @@ def sign_in(page, email: str, password: str) -> None:
     page.goto("/sign-in")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(password)
+    press(page, "Sign in")
+
+
+def press(page, button: str) -> None:
+    """Clicks a submit button and waits for the page it brings."""
     with page.expect_navigation():
-        page.get_by_role("button", name="Sign in").click()
+        page.get_by_role("button", name=button).click()
 
 
 def check(page, width: int, where: str) -> None:
@@ -57,8 +61,7 @@ def test_an_admin_adds_a_worker_who_then_signs_in(browser, live_server, admin_ar
     page.get_by_role("group", name="Duty contact of").get_by_label("Fife Council (FIFE)").check()
     page.get_by_label("Password (at least 12 characters)").fill(NEW_PASSWORD)
     page.get_by_label("Password again").fill(NEW_PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Add the user").click()
+    press(page, "Add the user")
     expect(page.locator("main")).to_contain_text("Made an account for new.worker@example.org.")
     row = page.get_by_role("row").filter(has_text="new.worker@example.org")
     expect(row).to_contain_text("FIFE duty contact")
@@ -82,8 +85,7 @@ def test_the_admin_pages_pass_axe(browser, live_server, admin_area, width):
     page.goto("/admin/users")
     check(page, width, "/admin/users")
     page.get_by_role("link", name="Add a user").click()
-    with page.expect_navigation():
-        page.get_by_role("button", name="Add the user").click()  # empty: errors shown
+    press(page, "Add the user")  # empty: errors shown
     expect(page.locator("#error-summary")).to_be_visible()
     check(page, width, "/admin/users/new with errors")
 
@@ -91,16 +93,14 @@ def test_the_admin_pages_pass_axe(browser, live_server, admin_area, width):
     page.get_by_role("link", name=re.compile(rf"^{re.escape(ADMIN)}\s*: change$")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(f"{ADMIN} (you)")
     check(page, width, "a user's page")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Set the new password").click()  # empty: errors shown
+    press(page, "Set the new password")  # empty: errors shown
     expect(page.locator("#error-summary")).to_contain_text("Enter a password.")
     check(page, width, "a user's page with errors")
 
     page.goto("/account/tokens")
     check(page, width, "/account/tokens")
     page.get_by_label("What is the token for?").fill("monthly report script")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Make a token").click()
+    press(page, "Make a token")
     expect(page.locator("#new-token")).to_contain_text("pace_")
     check(page, width, "/account/tokens with a token shown")
 
@@ -108,8 +108,7 @@ def test_the_admin_pages_pass_axe(browser, live_server, admin_area, width):
     expect(page.get_by_role("table")).to_contain_text("token.created")
     check(page, width, "/admin/audit")
     page.get_by_label("Action, or its first part").fill("not valid!")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Show").click()
+    press(page, "Show")
     expect(page.locator("#error-summary")).to_contain_text("An action is written in small letters")
     check(page, width, "/admin/audit with a bad filter")
     context.close()
