@@ -41,6 +41,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from pace_forms.accounts import cli as accounts_cli
     from pace_forms.accounts import views as accounts
     from pace_forms.areas import cli as areas_cli
+    from pace_forms.audit import cli as audit_cli
+    from pace_forms.audit import views as audit_views
+    from pace_forms.retention import cli as retention_cli
     from pace_forms.invitations import cli as invitations_cli
     from pace_forms.responses import cli as responses_cli
     from pace_forms.offline import views as offline
@@ -71,4 +74,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     timescales.init_app(app)
     safeguarding.init_app(app)
     responses.init_app(app)
+    audit_views.init_app(app)
+    audit_cli.init_app(app)
+    retention_cli.init_app(app)
     return app

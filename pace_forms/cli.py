@@ -84,6 +84,7 @@ def demo_command(host: str, port: int, reset: bool, database_path: Path | None, 
         has_earlier_data = bool(current_revisions(db.engine))
         upgrade_database()
         links, what_happened = demo.demo_links(base_url, database, has_earlier_data=has_earlier_data)
+        made_users, kept_users = demo.demo_users()
         db.session.commit()
     click.echo(f"Demo database: {database}")
     if reset:
@@ -92,6 +93,11 @@ def demo_command(host: str, port: int, reset: bool, database_path: Path | None, 
     click.echo("Survey links (open one on a phone-sized window; try it offline too):")
     for label, url in links:
         click.echo(f"  {label}: {url}")
+    click.echo(f"Staff pages: sign in at {base_url}/sign-in as")
+    for role, email, password in made_users:
+        click.echo(f"  {role:<11} {email}  password: {password}")
+    if kept_users:
+        click.echo(f"  {', '.join(kept_users)}: kept from before, with the passwords printed then. To make new ones: pace-forms demo --reset (or make demo RESET=1).")
     click.echo(f"Export what was sent with: PACE_DATABASE_FILENAME={database} pace-forms export responses --area DEMO --format csv")
     if every_address:
         click.echo(

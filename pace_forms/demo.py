@@ -1,5 +1,6 @@
 """Sample data for `pace-forms demo`: one area, a few children and reviews,
-and a survey link for each respondent. Pseudonymous references only.
+a survey link for each respondent, and one user per role. Pseudonymous
+references only.
 
 The demo keeps its database from one start to the next (stopping the server
 is the easy way to try the app "offline", and answers queued on a phone must
@@ -10,12 +11,15 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import func
 
+from pace_forms.accounts.services import create_user, find_user
+from pace_forms.audit.services import COMMAND_LINE_ACTOR
 from pace_forms.database import create_private_file
 from pace_forms.extensions import db
 
@@ -55,6 +59,30 @@ def seed_demo() -> list[tuple[str, str]]:
             new = create_invitation(review, form.audience, form.key, valid_days=current_app.config["INVITATION_DAYS"])
             links.append((f"{form.audience:<12} child {reference} ({age_band}), {kind} review", f"/s/{new.token}"))
     return links
+
+
+# One user per role, all in the demo area; the worker is its duty contact.
+DEMO_USERS = (
+    ("admin", "demo-admin@example.org", False),
+    ("consultant", "demo-consultant@example.org", False),
+    ("worker", "demo-worker@example.org", True),
+)
+
+
+def demo_users() -> tuple[list[tuple[str, str, str]], list[str]]:
+    """Makes the demo users that do not exist yet, each with a new random
+    password. ([(role, email, password)] of those made, [emails] of those kept
+    from before, whose passwords were printed when they were made). Flushes only."""
+    made, kept = [], []
+    for role, email, is_duty_contact in DEMO_USERS:
+        if find_user(email) is not None:
+            kept.append(email)
+            continue
+        password = secrets.token_urlsafe(12)
+        areas = [] if role == "admin" else ["DEMO"]
+        create_user(email, role, areas, password, duty_contact=is_duty_contact, actor=COMMAND_LINE_ACTOR)
+        made.append((role, email, password))
+    return made, kept
 
 
 def links_file_of(database: Path) -> Path:

@@ -1,4 +1,4 @@
-"""`pace-forms create-user` and `pace-forms disable-user`."""
+"""`pace-forms create-user`, `disable-user` and `api-token`; each audited as done from the command line."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
-from pace_forms.accounts.services import AccountError, create_user, disable_user
+from pace_forms.accounts.services import AccountError, create_api_token, create_user, disable_user, find_user, normalise_email
+from pace_forms.audit.services import COMMAND_LINE_ACTOR
 from pace_forms.extensions import db
-from pace_forms.models import ROLES
+from pace_forms.models import ROLES, utc_now
 
 
 @click.command("create-user")
@@ -25,7 +26,7 @@ def create_user_command(email: str, role: str, area_codes: tuple[str, ...], duty
     # One line: `echo "$PASSWORD" | pace-forms create-user ...`; the newline is not part of it.
     password = sys.stdin.readline().rstrip("\r\n")
     try:
-        user = create_user(email, role, list(area_codes), password, duty_contact=duty_contact)
+        user = create_user(email, role, list(area_codes), password, duty_contact=duty_contact, actor=COMMAND_LINE_ACTOR)
     except AccountError as error:
         raise click.ClickException(str(error)) from None
     db.session.commit()
@@ -39,13 +40,33 @@ def create_user_command(email: str, role: str, area_codes: tuple[str, ...], duty
 def disable_user_command(email: str) -> None:
     """Stop EMAIL signing in; their sessions end at their next request."""
     try:
-        user = disable_user(email)
+        user = disable_user(email, actor=COMMAND_LINE_ACTOR)
     except AccountError as error:
         raise click.ClickException(str(error)) from None
     db.session.commit()
     click.echo(f"Disabled {user.email}: they can no longer sign in.")
 
 
+@click.command("api-token")
+@click.argument("email")
+@click.option("--name", required=True, help="What the token is for, such as 'monthly report script'.")
+@with_appcontext
+def api_token_command(email: str, name: str) -> None:
+    """Make an API token that acts as EMAIL on /api/v1 (Authorization: Bearer
+    <token>). The token is the last line printed; it is not kept, so store it now."""
+    user = find_user(email)
+    if user is None:
+        raise click.ClickException(f"There is no account for {normalise_email(email)}.")
+    try:
+        new = create_api_token(user, name, utc_now(), actor=COMMAND_LINE_ACTOR)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"API token {new.token.name!r} for {user.email} ({user.role}). It is shown only now; revoke it at /account/tokens:")
+    click.echo(new.secret)
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(disable_user_command)
+    app.cli.add_command(api_token_command)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -12,6 +13,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from pace_forms.areas.services import AreaSettingsError, find_area
+from pace_forms.audit.services import Actor, record_event
 from pace_forms.extensions import db
 from pace_forms.models import ROLES, ApiToken, User, UserArea
 
@@ -21,7 +23,12 @@ password_hasher = PasswordHasher()
 
 
 class AccountError(ValueError):
-    """A request about an account that cannot be done; the message says why."""
+    """A request about an account that cannot be done; the message says why,
+    and `where` names the field it is about, when there is one."""
+
+    def __init__(self, message: str, where: str | None = None) -> None:
+        super().__init__(message)
+        self.where = where
 
 
 @dataclass(frozen=True)
@@ -61,45 +68,165 @@ def dummy_hash() -> str:
 def find_user(email: str, *, for_update: bool = False) -> User | None:
     query = db.select(User).where(User.email == normalise_email(email))
     if for_update:
-        query = query.with_for_update()
+        # populate_existing: a row read earlier in this session is read again under the lock.
+        query = query.with_for_update().execution_options(populate_existing=True)
     return db.session.execute(query).scalar_one_or_none()
 
 
-def create_user(email: str, role: str, area_codes: list[str], password: str, *, duty_contact: bool = False) -> User:
+def create_user(
+    email: str,
+    role: str,
+    area_codes: Collection[str],
+    password: str,
+    *,
+    duty_contact: bool | Collection[str] = False,
+    actor: Actor | None = None,
+) -> User:
+    """A new account. `duty_contact`: True for every area given, or the codes
+    of the areas it is duty contact of (each is granted too). With an
+    `actor` (the page, the CLI) it is audited as user.created."""
     email = normalise_email(email)
     if "@" not in email or email.startswith("@") or email.endswith("@"):
-        raise AccountError(f"{email!r} is not an email address.")
-    if role not in ROLES:
-        raise AccountError(f"The role must be one of {', '.join(ROLES)}, not {role!r}.")
-    if role != "admin" and not area_codes:
-        raise AccountError(f"A {role} needs at least one area (--area CODE); only an admin sees every area without one.")
+        raise AccountError(f"{email!r} is not an email address.", "email")
+    if find_user(email) is not None:
+        raise AccountError(f"There is already an account for {email}.", "email")
     problem = password_problem(password)
     if problem:
-        raise AccountError(problem)
-    if find_user(email) is not None:
-        raise AccountError(f"There is already an account for {email}.")
-    try:
-        areas = [find_area(code) for code in dict.fromkeys(area_codes)]
-    except AreaSettingsError as error:
-        raise AccountError(str(error)) from None
+        raise AccountError(problem, "password")
+    grants = _grants(role, area_codes, duty_contact)
     user = User(email=email, role=role, password_hash=hash_password(password), is_disabled=False, failed_sign_ins=0)
-    user.areas = [UserArea(area=area, is_duty_contact=duty_contact) for area in areas]
+    user.areas = [UserArea(area=area, is_duty_contact=is_duty) for area, is_duty in grants]
     db.session.add(user)
     db.session.flush()
+    if actor is not None:
+        record_event("user.created", actor, subject=f"user {user.email}", detail={"role": role, "areas": area_summary(user)})
     return user
 
 
-def disable_user(email: str) -> User:
+def _grants(role: str, area_codes: Collection[str], duty_contact: bool | Collection[str]) -> list[tuple]:
+    """(area, is duty contact) pairs for a role, or AccountError saying what is wrong."""
+    if role not in ROLES:
+        raise AccountError(f"The role must be one of {', '.join(ROLES)}, not {role!r}.", "role")
+    duty_codes = set(area_codes) if duty_contact is True else set(duty_contact or ())
+    codes = list(dict.fromkeys([*area_codes, *sorted(duty_codes)]))
+    if role != "admin" and not codes:
+        raise AccountError(f"A {role} needs at least one area; only an admin sees every area without one.", "areas")
+    try:
+        return [(find_area(code), code in duty_codes) for code in codes]
+    except AreaSettingsError as error:
+        raise AccountError(str(error), "areas") from None
+
+
+def area_summary(user: User) -> list[str]:
+    """The user's areas as the audit log keeps them: "FIFE" or "FIFE (duty contact)"."""
+    return [granted.area.code + (" (duty contact)" if granted.is_duty_contact else "") for granted in areas_of(user)]
+
+
+def active_admin_count() -> int:
+    return db.session.scalar(db.select(db.func.count()).select_from(User).where(User.role == "admin", User.is_disabled.is_(False)))
+
+
+def _keep_an_admin(user: User, by: User | None, doing: str) -> None:
+    """An admin may not disable or demote themselves, and the last active
+    admin may not be disabled or demoted by anyone: someone must be left
+    who can manage users."""
+    if user.role != "admin" or user.is_disabled:
+        return
+    if by is not None and by.id == user.id:
+        raise AccountError(f"You cannot {doing} your own account: ask another admin.", "role")
+    if active_admin_count() <= 1:
+        raise AccountError(f"You cannot {doing} {user.email}: they are the only active admin. Make another admin first.", "role")
+
+
+def change_user(user: User, role: str, area_codes: Collection[str], duty_area_codes: Collection[str], *, actor: Actor, by: User | None = None) -> bool:
+    """Sets a user's role and areas (duty contact of `duty_area_codes`).
+    Audited as user.changed with before and after; False when nothing changed."""
+    grants = _grants(role, area_codes, duty_area_codes)
+    if role != user.role:
+        _keep_an_admin(user, by, "demote")
+    before = {"role": user.role, "areas": area_summary(user)}
+    existing = {granted.area_id: granted for granted in user.areas}
+    user.role = role
+    user.areas = [_granted(existing, user, area, is_duty) for area, is_duty in grants]
+    db.session.flush()
+    after = {"role": user.role, "areas": area_summary(user)}
+    if after == before:
+        return False
+    record_event("user.changed", actor, subject=f"user {user.email}", detail={"before": before, "after": after})
+    return True
+
+
+def _granted(existing: dict[int, UserArea], user: User, area, is_duty: bool) -> UserArea:
+    granted = existing.get(area.id) or UserArea(user=user, area=area)
+    granted.is_duty_contact = is_duty
+    return granted
+
+
+def set_disabled(user: User, disabled: bool, *, actor: Actor, by: User | None = None) -> bool:
+    """Disables (sessions and tokens stop at their next request) or enables
+    a user. Audited as user.disabled / user.enabled; False when it already was."""
+    if user.is_disabled == disabled:
+        return False
+    if disabled:
+        _keep_an_admin(user, by, "disable")
+    user.is_disabled = disabled
+    db.session.flush()
+    record_event("user.disabled" if disabled else "user.enabled", actor, subject=f"user {user.email}")
+    return True
+
+
+def disable_user(email: str, *, actor: Actor | None = None) -> User:
     user = find_user(email)
     if user is None:
         raise AccountError(f"There is no account for {normalise_email(email)}.")
-    user.is_disabled = True
-    db.session.flush()
+    if actor is None:
+        user.is_disabled = True
+        db.session.flush()
+    else:
+        set_disabled(user, True, actor=actor)
     return user
+
+
+def unlock_user(user: User, *, actor: Actor) -> None:
+    """Ends a lock-out now and forgets the failures counted towards the next."""
+    was = user.locked_until
+    user.locked_until = None
+    user.failed_sign_ins = 0
+    db.session.flush()
+    record_event("user.unlocked", actor, subject=f"user {user.email}", detail={"was_locked_until": was.isoformat() if was else None})
+
+
+def set_new_password(user: User, password: str, now: datetime, *, actor: Actor) -> None:
+    """An admin sets a password for a user who lost theirs: the same rules as
+    create-user, and every session signed in before ends."""
+    problem = password_problem(password)
+    if problem:
+        raise AccountError(problem, "password")
+    user.password_hash = hash_password(password)
+    user.password_changed_at = now
+    user.locked_until = None
+    user.failed_sign_ins = 0
+    db.session.flush()
+    record_event("password.set", actor, subject=f"user {user.email}")
+
+
+def all_users() -> list[User]:
+    return list(db.session.execute(db.select(User).order_by(User.email)).scalars())
 
 
 def is_locked(user: User, now: datetime) -> bool:
     return user.locked_until is not None and now < user.locked_until
+
+
+def sign_in_state(email: str, now: datetime) -> str:
+    """What the audit log notes about an email typed at sign-in (never shown
+    to the person signing in): "no account", "disabled", "locked" or "active"."""
+    user = find_user(email)
+    if user is None:
+        return "no account"
+    if user.is_disabled:
+        return "disabled"
+    return "locked" if is_locked(user, now) else "active"
 
 
 def authenticate(email: str, password: str, now: datetime, policy: LockoutPolicy) -> User | None:
@@ -173,22 +300,24 @@ def hash_api_token(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
-def create_api_token(user: User, name: str, now: datetime) -> NewApiToken:
+def create_api_token(user: User, name: str, now: datetime, *, actor: Actor | None = None) -> NewApiToken:
     name = " ".join(name.split())
     if not name:
-        raise AccountError("Give the token a name that says what it is for, such as 'monthly report script'.")
+        raise AccountError("Give the token a name that says what it is for, such as 'monthly report script'.", "name")
     if len(name) > 100:
-        raise AccountError(f"A token's name has at most 100 characters; this one has {len(name)}.")
+        raise AccountError(f"A token's name has at most 100 characters; this one has {len(name)}.", "name")
     if user.is_disabled:
         raise AccountError(f"{user.email} is disabled, so cannot have a token.")
     secret = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user=user, name=name, token_hash=hash_api_token(secret), created_at=now)
     db.session.add(token)
     db.session.flush()
+    if actor is not None:
+        record_event("token.created", actor, subject=f"token {token.id} of {user.email}", detail={"name": name})
     return NewApiToken(token=token, secret=secret)
 
 
-def revoke_api_token(user: User, token_id: int, now: datetime) -> ApiToken:
+def revoke_api_token(user: User, token_id: int, now: datetime, *, actor: Actor | None = None) -> ApiToken:
     """Revokes one of the user's own tokens (an admin's page may pass the token's owner)."""
     token = db.session.get(ApiToken, token_id)
     if token is None or token.user_id != user.id:
@@ -196,6 +325,8 @@ def revoke_api_token(user: User, token_id: int, now: datetime) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = now
         db.session.flush()
+        if actor is not None:
+            record_event("token.revoked", actor, subject=f"token {token.id} of {user.email}", detail={"name": token.name})
     return token
 
 

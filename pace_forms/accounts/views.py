@@ -11,12 +11,16 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import EqualTo, InputRequired
 
+from pace_forms.accounts.access import audit
 from pace_forms.accounts.services import (
     AccountError,
     LockoutPolicy,
     areas_of,
     authenticate,
     change_password,
+    find_user,
+    is_locked,
+    sign_in_state,
     user_for_session_key,
 )
 from pace_forms.accounts.access import audit_viewed, duty_area_ids
@@ -109,21 +113,43 @@ def sign_in():
     if form.validate_on_submit():
         begin_writing()
         policy = LockoutPolicy(current_app.config["LOCKOUT_FAILURES"], current_app.config["LOCKOUT_MINUTES"])
-        user = authenticate(form.email.data, form.password.data, utc_now(), policy)
-        db.session.commit()  # a failure's count is kept as well as a success's reset
+        now = utc_now()
+        state = sign_in_state(form.email.data, now)
+        user = authenticate(form.email.data, form.password.data, now, policy)
         if user is not None:
             # A new session: nothing from before sign-in carries over (session fixation).
             session.clear()
             login_user(user)
+            audit("sign_in.succeeded", subject=f"user {user.email}")
+            db.session.commit()  # with the reset of its failures
             return redirect(local_path(request.args.get("next")) or url_for("accounts.home"))
+        audit("sign_in.failed", **refusal_detail(form.email.data, state, now))
+        db.session.commit()  # a failure's count is kept, with its audit row
         refused = SIGN_IN_REFUSED
     status = 401 if refused else (400 if form.errors else 200)
     return render_template("accounts/sign_in.html", form=form, refused=refused), status
 
 
+def refusal_detail(email: str, state: str, now) -> dict:
+    """What the audit log keeps of a refused sign-in: the email as typed
+    (never the password), and why, for an account that exists."""
+    detail: dict = {"email": email.strip()[:254], "account": "unknown" if state == "no account" else "known"}
+    if state in ("disabled", "locked"):
+        detail["refused"] = state
+    elif state == "active":
+        detail["refused"] = "wrong password"
+        user = find_user(email)
+        if user is not None and is_locked(user, now):
+            detail["now_locked"] = True
+    return detail
+
+
 @bp.post("/sign-out")
 def sign_out():
     # The CSRF check (global CSRFProtect) stops another site signing someone out.
+    if current_user.is_authenticated:
+        audit("sign_out", subject=f"user {current_user.email}")
+        db.session.commit()
     logout_user()
     session.clear()
     flash("You have signed out.")
@@ -143,6 +169,7 @@ def password():
             field.errors.append(str(error))
             db.session.rollback()
         else:
+            audit("password.changed", subject=f"user {current_user.email}")
             db.session.commit()
             # This session carries on with the new password; every other one ends.
             session.clear()
@@ -170,5 +197,7 @@ def home():
 
 
 def init_app(app) -> None:
+    from pace_forms.accounts import admin  # noqa: F401  (its pages, on this blueprint)
+
     login_manager.init_app(app)
     app.register_blueprint(bp)

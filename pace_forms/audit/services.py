@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
 from pace_forms.extensions import db
@@ -63,20 +64,56 @@ def list_events(
     actor: str | None = None,
     area_code: str | None = None,
     limit: int | None = None,
+    offset: int = 0,
+    oldest_first: bool = False,
 ) -> list[AuditEvent]:
-    """Newest first. `action` matches a whole name or a prefix ending in a
-    dot ("sign_in." finds every sign-in event); `actor` an email's part."""
-    query = db.select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    """Newest first (or oldest first). `action` matches a whole name or its
+    first parts ("sign_in" or "sign_in." finds sign_in.failed and
+    sign_in.succeeded); `actor` an email's part."""
+    order = (AuditEvent.at, AuditEvent.id) if oldest_first else (AuditEvent.at.desc(), AuditEvent.id.desc())
+    query = db.select(AuditEvent).order_by(*order)
     if since is not None:
         query = query.where(AuditEvent.at >= since)
     if until is not None:
         query = query.where(AuditEvent.at < until)
     if action:
-        query = query.where(AuditEvent.action.startswith(action) if action.endswith(".") else AuditEvent.action == action)
+        prefix = action if action.endswith(".") else action + "."
+        query = query.where(db.or_(AuditEvent.action == action, AuditEvent.action.startswith(prefix, autoescape=True)))
     if actor:
         query = query.where(AuditEvent.actor.contains(actor.strip().lower(), autoescape=True))
     if area_code:
         query = query.where(AuditEvent.area_code == area_code)
     if limit is not None:
         query = query.limit(limit)
+    if offset:
+        query = query.offset(offset)
     return list(db.session.execute(query).scalars())
+
+
+def start_of(day: date) -> datetime:
+    """Midnight UTC at the start of `day`."""
+    return datetime.combine(day, time.min, tzinfo=timezone.utc)
+
+
+def end_of(day: date) -> datetime:
+    """Midnight UTC after `day`: an `until` that includes the whole day."""
+    return start_of(day + timedelta(days=1))
+
+
+def event_line(event: AuditEvent) -> str:
+    """One event as a line of text, fields split by tabs, "-" for none:
+    time (UTC), who, from where, action, area, subject, detail as compact JSON."""
+    fields = (
+        event.at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        event.actor,
+        event.address,
+        event.action,
+        event.area_code,
+        event.subject,
+        compact_json(event.detail),
+    )
+    return "\t".join(" ".join(str(field).split()) if field else "-" for field in fields)
+
+
+def compact_json(detail: dict[str, Any] | None) -> str:
+    return json.dumps(detail or {}, separators=(",", ":"), sort_keys=True, ensure_ascii=False)

@@ -1,0 +1,1 @@
+"""Retention: removing answers, links and audit rows past the deployment's retention period."""
