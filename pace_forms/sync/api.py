@@ -64,3 +64,4 @@ def openapi():
 
 # Routes of the other resources, on the same blueprint.
 from pace_forms.sync import forms  # noqa: E402,F401
+from pace_forms.sync import reviews  # noqa: E402,F401

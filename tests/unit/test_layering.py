@@ -13,7 +13,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "pace_forms"
 # What each layer may import from inside pace_forms (by module prefix).
 FOUNDATION = ("pace_forms.extensions", "pace_forms.models", "pace_forms.config", "pace_forms.database", "pace_forms.errors")
 FORM_LIBRARY = ("pace_forms.forms",)
-PAGES_AND_APIS = ("pace_forms.surveys.views", "pace_forms.sync", "pace_forms.offline", "pace_forms.accounts.views", "pace_forms.accounts.access")
+PAGES_AND_APIS = ("pace_forms.surveys.views", "pace_forms.sync", "pace_forms.offline", "pace_forms.accounts.views", "pace_forms.accounts.access", "pace_forms.reviews.views")
 
 
 def imports_of(path: Path) -> set[str]:
@@ -40,7 +40,7 @@ def test_the_form_library_imports_only_itself_and_the_foundation(path):
     assert not outside, f"pace_forms/forms/{path.name} reaches up to {sorted(outside)}"
 
 
-FEATURES = ("responses", "safeguarding", "invitations", "areas", "forms", "accounts", "audit")
+FEATURES = ("responses", "safeguarding", "invitations", "areas", "forms", "accounts", "audit", "reviews")
 # A feature's own pages and API modules sit in its folder but in the upper layer.
 PAGE_MODULES = ("views.py", "access.py", "api.py")
 
