@@ -14,7 +14,9 @@ import uuid
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
+from argon2 import PasswordHasher
 
+from pace_forms.accounts import services as accounts_services
 from pace_forms.accounts.services import create_api_token, create_user, revoke_api_token
 from pace_forms.extensions import db
 from pace_forms.forms.catalogue import current_forms
@@ -28,6 +30,12 @@ PASSWORD = "correct horse battery"
 WORKER, CONSULTANT, ADMIN = "worker@fife.example", "consultant@fife.example", "admin@example.org"
 OTHER_WORKER, OTHER_CONSULTANT = "worker@loth.example", "consultant@loth.example"
 FOUR = ["parent", "carer", "young-person", "worker"]
+
+
+@pytest.fixture(autouse=True)
+def quick_password_hashes(monkeypatch):
+    """Still argon2, at its smallest cost: these tests sign in many times."""
+    monkeypatch.setattr(accounts_services, "password_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
 
 
 @pytest.fixture
