@@ -44,6 +44,16 @@ AUDIENCE_WORDS = {
     "young-person": "The young person, 12 or over",
     "worker": "A worker at the review",
 }
+# Who a printed slip is for: a name to hand it to, and no more (a child's
+# age band is about the child, so it stays off the paper).
+SLIP_WORDS = {
+    "parent": "For the parent",
+    "carer": "For the carer",
+    "child-4-7": "For the child",
+    "child-8-11": "For the child",
+    "young-person": "For the young person",
+    "worker": "For the worker",
+}
 # The picture survey also suits an older child who does not use words (DOMAIN.md).
 CHILD_FORM_AGE_BANDS = {"child-4-7": ("4-7", "8-11", "12-15", "16+"), "child-8-11": ("8-11",), "young-person": ("12-15", "16+")}
 STATUSES = ("invited", "opened", "answered", "expired")

@@ -38,10 +38,12 @@ from pace_forms.reviews.services import (
     CHILD_FORM_AGE_BANDS,
     KIND_WORDS,
     MOST_DAYS_AHEAD,
+    SLIP_WORDS,
     DuplicateReview,
     audience_words,
     audiences_problem,
     count_reviews,
+    fits_age_band,
     forms_by_audience,
     min_cell_of,
     month_words,
@@ -119,6 +121,10 @@ class ShownLink:
     def audience_words(self) -> str:
         return audience_words(self.audience)
 
+    @property
+    def slip_words(self) -> str:
+        return SLIP_WORDS.get(self.audience, "For you")
+
 
 def shown_links(new: list[NewInvitation]) -> list[ShownLink]:
     forms = current_forms()
@@ -193,6 +199,7 @@ def new_review(code: str):
     return render_template(
         "reviews/new.html", area=area, form=form, offered=offered, duplicate=duplicate, child_bands=CHILD_FORM_AGE_BANDS,
         choices={"kind": KIND_WORDS, "age_band": AGE_BAND_WORDS}, audience_words=audience_words, most_days_ahead=MOST_DAYS_AHEAD,
+        child_forms_by_band={band: [a for a in offered if a in CHILD_FORM_AGE_BANDS and fits_age_band(a, band)] for band in AGE_BANDS},
     ), status
 
 

@@ -176,6 +176,13 @@ def test_a_slip_says_nothing_about_the_child(worker_client):
     assert "there are 7 short questions" in slips[0]  # the parent form's own count
 
 
+def test_the_form_says_which_child_survey_fits_each_age_band(worker_client):
+    text = page_text(worker_client.get("/areas/FIFE/reviews/new"))
+    assert "0 to 3: none: the child is not asked" in text
+    assert "8 to 11: The child, aged 4 to 7, or older and not using words (a picture survey, read aloud); or The child, aged 8 to 11" in text
+    assert "16 or over: The child, aged 4 to 7, or older and not using words (a picture survey, read aloud); or The young person, 12 or over" in text
+
+
 @pytest.mark.parametrize(
     "changes, message",
     [

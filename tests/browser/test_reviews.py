@@ -79,6 +79,10 @@ def test_a_worker_records_a_review_for_four_and_sees_2_of_4_after_two_answer(bro
     page.get_by_label("Date of the review").fill((utc_now().date() - timedelta(days=2)).isoformat())
     page.get_by_label("A later review").check()
     page.get_by_label("12 to 15").check()
+    # Only the child's surveys that fit 12 to 15 stay on offer.
+    expect(page.get_by_label("The child, aged 8 to 11")).to_be_hidden()
+    expect(page.get_by_label("The young person, 12 or over")).to_be_visible()
+    expect(page.locator("[data-for-band]:visible")).to_have_count(1)
     for who in ("Parent (or someone with parental responsibility)", "Foster or kinship carer", "The young person, 12 or over", "A worker at the review"):
         page.get_by_label(who).check()
     page.get_by_role("button", name="Record the review and make the links").click()
@@ -102,7 +106,8 @@ def test_a_worker_records_a_review_for_four_and_sees_2_of_4_after_two_answer(bro
     # On paper: the four slips, each with its words, code and link, and nothing about the child.
     page.emulate_media(media="print")
     printed = page.locator("body").inner_text()
-    assert REFERENCE not in printed
+    assert REFERENCE not in printed and "12 or over" not in printed  # not even the child's age
+    assert "For the young person" in printed and "For the parent" in printed
     assert printed.count("we would like to hear how it went for you") == 4
     assert all(link in printed for link in links)
     expect(page.locator(".staff-nav")).to_be_hidden()
