@@ -46,6 +46,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from pace_forms.retention import cli as retention_cli
     from pace_forms.invitations import cli as invitations_cli
     from pace_forms.responses import cli as responses_cli
+    from pace_forms.reviews import views as reviews
     from pace_forms.offline import views as offline
     from pace_forms.safeguarding import cli as safeguarding_cli
     from pace_forms.safeguarding import views as safeguarding
@@ -65,6 +66,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(offline.bp)
     accounts.init_app(app)
     access.init_app(app)
+    reviews.init_app(app)
     invitations_cli.init_app(app)
     areas_cli.init_app(app)
     responses_cli.init_app(app)

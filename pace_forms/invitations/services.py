@@ -51,6 +51,13 @@ def find_or_create_review(child: Child, held_on: date, kind: str = "later") -> R
     return review
 
 
+def expiry_after(held_on: date, now: datetime, valid_days: int) -> datetime:
+    """The end of the day `valid_days` after the review, or after today when
+    the review is long past."""
+    start = max(held_on, now.date())
+    return datetime.combine(start + timedelta(days=valid_days), time.max, tzinfo=timezone.utc)
+
+
 def create_invitation(
     review: Review,
     audience: str,
@@ -62,8 +69,7 @@ def create_invitation(
     """An invitation valid until the end of the day ``valid_days`` after the
     review (or after today, when the review is long past). Flushes only."""
     now = now or utc_now()
-    start = max(review.held_on, now.date())
-    expires_at = datetime.combine(start + timedelta(days=valid_days), time.max, tzinfo=timezone.utc)
+    expires_at = expiry_after(review.held_on, now, valid_days)
     token = new_token()
     invitation = Invitation(
         review=review,
@@ -83,3 +89,15 @@ def find_invitation(token: str, *, for_update: bool = False) -> Invitation | Non
     if for_update:
         query = query.with_for_update()
     return db.session.execute(query).scalar_one_or_none()
+
+
+def mark_opened(invitation_id: int, now: datetime) -> bool:
+    """Notes the first time an invitation's survey page was opened (invited ->
+    opened); later openings change nothing. Whether this was the first. Flushes."""
+    result = db.session.execute(
+        db.update(Invitation)
+        .where(Invitation.id == invitation_id, Invitation.opened_at.is_(None))
+        .values(opened_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1

@@ -15,7 +15,7 @@ from werkzeug.datastructures import MultiDict
 from pace_forms.areas.services import header_of
 from pace_forms.database import begin_writing
 from pace_forms.extensions import csrf, db, limiter
-from pace_forms.invitations.services import find_invitation
+from pace_forms.invitations.services import find_invitation, mark_opened
 from pace_forms.models import Invitation, Response, utc_now
 from pace_forms.forms.catalogue import current_forms, definition_of, find_form_version
 from pace_forms.forms.definitions import FormDefinition, drop_unshown_answers, validate_answers
@@ -112,7 +112,18 @@ def take(token: str):
         return receive_plain_post(invitation, token, source_form, language)
     if invitation.used_at is not None:
         return answered_page(invitation, source_form.localised(language), language)
+    if invitation.opened_at is None:
+        note_first_opening(invitation.id)
     return survey_page(token, source_form, language, response_id=str(uuid.uuid4()))
+
+
+def note_first_opening(invitation_id: int) -> None:
+    """Invited -> opened, for the review's page. Its own short writing
+    transaction: the read one above cannot become a writer on SQLite."""
+    db.session.rollback()
+    begin_writing()
+    mark_opened(invitation_id, utc_now())
+    db.session.commit()
 
 
 def survey_page(

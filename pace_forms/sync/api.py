@@ -66,3 +66,4 @@ def openapi():
 from pace_forms.sync import forms  # noqa: E402,F401
 from pace_forms.sync import measures  # noqa: E402,F401
 from pace_forms.sync import follow_ups  # noqa: E402,F401
+from pace_forms.sync import reviews  # noqa: E402,F401

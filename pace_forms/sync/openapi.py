@@ -11,6 +11,63 @@ def _error_reply(description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
 
 
+# An area's reviews (pace_forms/sync/reviews.py).
+AREA_REVIEWS: dict[str, Any] = {
+    "get": {
+        "operationId": "listAreaReviews",
+        "summary": "An area's reviews, newest first, with each invitation's status",
+        "description": "Needs a signed-in session or `Authorization: Bearer <token>`; only the caller's areas.",
+        "parameters": [
+            {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}},
+            {"name": "from", "in": "query", "required": False, "schema": {"type": "string", "format": "date"}, "description": "Reviews held on or after this date"},
+            {"name": "to", "in": "query", "required": False, "schema": {"type": "string", "format": "date"}, "description": "Reviews held on or before this date"},
+        ],
+        "responses": {
+            "200": {
+                "description": "The reviews",
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["reviews"],
+                            "properties": {
+                                "reviews": {
+                                    "type": "array",
+                                    "items": {
+                                        "type": "object",
+                                        "required": ["id", "child", "held_on", "kind", "invitations"],
+                                        "properties": {
+                                            "id": {"type": "integer"},
+                                            "child": {"type": "string", "description": "The child's pseudonymous case reference"},
+                                            "held_on": {"type": "string", "format": "date"},
+                                            "kind": {"enum": ["planning", "first", "later", "permanence"]},
+                                            "invitations": {
+                                                "type": "array",
+                                                "items": {
+                                                    "type": "object",
+                                                    "required": ["audience", "status"],
+                                                    "properties": {
+                                                        "audience": {"type": "string"},
+                                                        "status": {"enum": ["invited", "opened", "answered", "expired"]},
+                                                    },
+                                                },
+                                            },
+                                        },
+                                    },
+                                }
+                            },
+                        }
+                    }
+                },
+            },
+            "400": _error_reply("from or to is not a date, or from is after to; `where` names it"),
+            "401": _error_reply("Not signed in, and no valid API token"),
+            "404": _error_reply("No such area, or not one of the caller's"),
+        },
+    }
+}
+
+
 def openapi_document(max_items: int, max_bytes: int) -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
@@ -49,6 +106,7 @@ def openapi_document(max_items: int, max_bytes: int) -> dict[str, Any]:
                     "responses": {"200": {"description": "Forms", "content": {"application/json": {"schema": {"type": "object"}}}}},
                 }
             },
+            "/api/v1/areas/{code}/reviews": AREA_REVIEWS,
             "/api/v1/forms/{key}": {
                 "get": {
                     "operationId": "getForm",

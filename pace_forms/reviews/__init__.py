@@ -1,0 +1,1 @@
+"""Reviews recorded in the app, their survey links (QR codes, slips) and response rates."""
