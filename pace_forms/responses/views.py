@@ -65,8 +65,12 @@ def forms_for(items, failed=None) -> dict:
 
 def held_page(failed=None, refused: str | None = None, status: int = 200):
     items = held_responses()
+    forms = forms_for(items, failed)
+    if failed is not None and failed[0] not in forms:
+        # Decided already (by someone else, say), or never held: nothing to show its form on.
+        refused, failed, status = "That item is not held any more: it may have been decided already. Nothing was changed.", None, 409
     audit_viewed("held answers", held=len(items))
-    return render_template("responses/held.html", items=items, forms=forms_for(items, failed), refused=refused, failed_key=failed[0] if failed else None), status
+    return render_template("responses/held.html", items=items, forms=forms, refused=refused, failed_key=failed[0] if failed else None), status
 
 
 @bp.get("/held")

@@ -5,9 +5,11 @@ viewer gets, in VIEWERS order. A route with no line fails the test (so a new
 route cannot ship without saying who may use it), unless it is one of the
 PUBLIC endpoints, which serve respondents and strangers on purpose.
 
-Data lives in area A; "B" viewers work only in area B, so area A's records
-must answer them 404, exactly as if they did not exist, and each such
-refusal must add an access.refused row to the audit log. Every 403 (a role
+Data lives in area A; "B" viewers work only in area A's neighbour B, so
+area A's records must answer them 404, exactly as if they did not exist,
+and each such refusal must add an access.refused row to the audit log (so
+must any other 404 for data that exists, such as a follow-up of area A shown
+only to its duty contacts). Every 403 (a role
 that may not use the page) is audited too.
 
 Adding a route: one line in EXPECTATIONS. A path parameter is filled from
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 from flask import Blueprint, jsonify
@@ -26,7 +29,7 @@ from pace_forms.accounts.access import area_for, in_my_areas, staff_only
 from pace_forms.accounts.services import create_api_token, create_user
 from pace_forms.extensions import csrf, db
 from pace_forms.invitations.services import create_invitation, find_or_create_area, find_or_create_child, find_or_create_review
-from pace_forms.models import AuditEvent, FollowUp, Response, User, utc_now
+from pace_forms.models import Annotation, AuditEvent, FollowUp, Journey, Response, ResponseConflict, User, utc_now
 from tests.api.pages import hidden_field
 from tests.api.test_accounts import sign_in
 from tests.api.test_retention import add_follow_up, add_response
@@ -93,6 +96,33 @@ EXPECTATIONS = {
     ("POST", "/admin/users/<int:user_id>/unlock"): expect("302 302 403 403 403 403 403"),
     ("POST", "/admin/users/<int:user_id>/password"): expect("302 400 403 403 403 403 403"),  # no password given
     ("GET", "/admin/audit"): expect("302 200 403 403 403 403 403"),
+    # Reviews: read by every role of the area, recorded by workers and admins.
+    ("GET", "/reviews"): expect("302 200 200 200 200 200 200", area_data=False),
+    ("GET", "/areas/<code>/reviews"): expect("302 200 200 404 200 404 200"),
+    ("GET", "/areas/<code>/reviews/new"): expect("302 200 403 403 200 404 200"),
+    ("POST", "/areas/<code>/reviews/new"): expect("302 400 403 403 400 404 400"),  # an empty form
+    ("GET", "/reviews/<int:review_id>"): expect("302 200 200 404 200 404 200"),
+    ("POST", "/reviews/<int:review_id>/invitations/<int:invitation_id>/new-link"): expect("302 200 403 403 200 404 200"),
+    ("GET", "/api/v1/areas/<code>/reviews"): expect("401 200 200 404 200 404 200"),
+    # Follow-ups: the area's duty contacts, the worker who recorded the review, admins.
+    ("GET", "/follow-ups"): expect("302 200 200 200 200 200 200", area_data=False),
+    ("GET", "/follow-ups/<int:follow_up_id>"): expect("302 200 404 404 404 404 200"),
+    ("POST", "/follow-ups/<int:follow_up_id>/take-on"): expect("302 400 404 404 404 404 400"),  # no note
+    ("GET", "/api/v1/follow-ups"): expect("401 200 200 200 200 200 200", area_data=False),
+    # Held answers: admins only.
+    ("GET", "/held"): expect("302 200 403 403 403 403 403"),
+    ("POST", "/held/responses/<response_id>"): expect("302 409 403 403 403 403 403"),  # a counted response: not held
+    ("POST", "/held/conflicts/<int:conflict_id>"): expect("302 400 403 403 403 403 403"),  # a held conflict, no decision given
+    # Timescales: consultants and admins of the area.
+    ("GET", "/timescales"): expect("302 200 200 200 403 403 403", area_data=False),
+    ("GET", "/areas/<code>/timescales"): expect("302 200 200 404 403 403 403"),
+    ("GET", "/areas/<code>/timescales/import"): expect("302 200 200 404 403 403 403"),
+    ("POST", "/areas/<code>/timescales/import"): expect("302 400 400 404 403 403 403"),  # no file
+    ("POST", "/areas/<code>/annotations"): expect("302 302 302 404 403 403 403"),  # no date: refused in a message
+    ("POST", "/annotations/<int:annotation_id>"): expect("302 302 302 404 403 403 403"),  # no date: refused in a message
+    ("POST", "/areas/<code>/targets"): expect("302 302 302 404 403 403 403"),  # no measure: refused in a message
+    ("GET", "/journeys/<int:journey_id>"): expect("302 200 200 404 403 403 403"),
+    ("GET", "/api/v1/areas/<code>/measures"): expect("401 200 200 404 403 403 403"),
     # Test-only routes (below) built the way area pages and API routes are, so
     # that the 404-and-audit rule is exercised before those routes exist.
     ("GET", "/test-probe/areas/<code>"): expect("302 200 200 404 200 404 200"),
@@ -109,6 +139,10 @@ PARAMS = {
     "review_id": "{review_a}",
     "follow_up_id": "{follow_up_a}",
     "response_id": "{response_a}",
+    "invitation_id": "{unanswered_link_a}",
+    "conflict_id": "{conflict_a}",
+    "journey_id": "{journey_a}",
+    "annotation_id": "{annotation_a}",
 }
 
 probe = Blueprint("access_probe", __name__)
@@ -154,6 +188,11 @@ def world(app) -> dict[str, str]:
         users = {}
         for viewer, (role, area, is_duty) in ACCOUNTS.items():
             users[viewer] = create_user(f"{viewer.replace(' ', '-').lower()}@example.org", role, [area] if area else [], PASSWORD, duty_contact=is_duty)
+        unanswered = create_invitation(review, "parent", "parent-review", valid_days=28).invitation
+        conflict = ResponseConflict(response_id=response.id, invitation_id=link.id, raw={"id": response.id}, content_hash="0" * 64)
+        journey = Journey(area_id=area_a.id, child_id=review.child_id, looked_after_away_on=date(2024, 1, 1))
+        note = Annotation(area_id=area_a.id, on=date(2024, 2, 1), description="Two-week review", created_by="someone@example.org")
+        db.session.add_all([conflict, journey, note])
         spare = create_user("spare@example.org", "worker", ["ALBA"], PASSWORD)
         token = create_api_token(users["admin"], "matrix", utc_now())
         db.session.commit()
@@ -164,6 +203,10 @@ def world(app) -> dict[str, str]:
             "follow_up_a": str(db.session.execute(db.select(FollowUp.id)).scalar_one()),
             "spare_user": str(spare.id),
             "admin_token": str(token.token.id),
+            "unanswered_link_a": str(unanswered.id),
+            "conflict_a": str(conflict.id),
+            "journey_a": str(journey.id),
+            "annotation_a": str(note.id),
         }
 
 
@@ -225,7 +268,7 @@ def test_access_matrix(app, world):
                 continue
             added = refusals(app)[len(before):]
             email = f"{viewer.replace(' ', '-').lower()}@example.org"
-            if status == 404 and viewer in OTHER_AREA_VIEWERS and expected.area_data:
+            if status == 404 and viewer != "signed out" and expected.area_data:
                 if added != [(email, world["area_a"])]:
                     wrong.append(f"{method} {path} as {viewer}: 404 without one access.refused row for area A ({added})")
             elif status == 403:
