@@ -288,3 +288,22 @@ def test_a_token_has_its_users_areas_on_the_api(app, world):
     reply = client.get(f"/api/v1/test-probe/follow-ups/{world['follow_up_a']}", headers={"Authorization": f"Bearer {secret}"})
     assert reply.status_code == 404
     assert refusals(app) == [("worker-b@example.org", "ALBA")]
+
+
+def test_every_session_form_and_json_write_needs_its_csrf_token(app, world):
+    """As the admin (who may use every route), each POST without the token is
+    refused, in words on a page or as JSON under /api/, and changes nothing."""
+    admin = app.test_client()
+    assert sign_in(admin, "admin@example.org", PASSWORD).status_code == 302
+    posts = sorted((rule, expected) for (method, rule), expected in EXPECTATIONS.items() if method == "POST" and ("POST", rule) in every_route(app))
+    assert len(posts) >= 15
+    wrong = []
+    for rule, expected in posts:
+        path = path_of(rule, expected, world)
+        reply = admin.post(path, json={}) if path.startswith("/api/") else admin.post(path, data={})
+        refused_in_words = reply.status_code == 400 and (
+            reply.is_json and reply.json["error"]["code"] == "csrf" or "Nothing was changed" in reply.get_data(as_text=True)
+        )
+        if not refused_in_words:
+            wrong.append(f"POST {path}: {reply.status_code}")
+    assert not wrong, "\n".join(wrong)
