@@ -98,6 +98,7 @@ def demo_command(host: str, port: int, reset: bool, database_path: Path | None, 
         click.echo(f"  {role:<11} {email}  password: {password}")
     if kept_users:
         click.echo(f"  {', '.join(kept_users)}: kept from before, with the passwords printed then. To make new ones: pace-forms demo --reset (or make demo RESET=1).")
+    click.echo(f"Run charts of the demo's synthetic case data: as the consultant, open {base_url}/areas/DEMO/timescales")
     click.echo(f"Export what was sent with: PACE_DATABASE_FILENAME={database} pace-forms export responses --area DEMO --format csv")
     if every_address:
         click.echo(

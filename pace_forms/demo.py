@@ -1,5 +1,6 @@
 """Sample data for `pace-forms demo`: one area, a few children and reviews,
-a survey link for each respondent, and one user per role. Pseudonymous
+a survey link for each respondent, one user per role, and synthetic case
+data (journeys) with a dated change idea for the run charts. Pseudonymous
 references only.
 
 The demo keeps its database from one start to the next (stopping the server
@@ -11,8 +12,9 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import secrets
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from flask import current_app
@@ -29,8 +31,10 @@ from pace_forms.invitations.services import (
     find_or_create_child,
     find_or_create_review,
 )
-from pace_forms.models import Response, utc_now
+from pace_forms.models import Area, Response, utc_now
 from pace_forms.forms.catalogue import current_forms
+from pace_forms.timescales.reading import MILESTONES, JourneyRow, ReadResult
+from pace_forms.timescales.services import add_annotation, import_journeys
 
 DEMO_CHILDREN = [
     ("DEMO-001", "4-7", "first"),
@@ -43,10 +47,65 @@ CHILD_AUDIENCE = {"4-7": "child-4-7", "8-11": "child-8-11", "12-15": "young-pers
 ADULT_AUDIENCES = ("parent", "carer", "worker")
 
 
+# The demo's synthetic case data: children over three years, and a dated
+# change idea after which permanence steps get faster (as PACE areas saw).
+DEMO_JOURNEYS = 80
+DEMO_CHILDREN_AT_HOME = 12
+CHANGE_IDEA = "Permanence planning meeting within two weeks of a permanence recommendation"
+CHANGE_DAYS_AGO = 540
+
+
+def demo_journeys(today: date, rng: random.Random) -> list[JourneyRow]:
+    """Synthetic journeys ending no later than `today`: slower before the
+    change idea, faster after, with the spread real areas show."""
+    change_on = today - timedelta(days=CHANGE_DAYS_AGO)
+    rows = []
+    for number in range(DEMO_JOURNEYS):
+        away = today - timedelta(days=1095) + timedelta(days=number * 12 + rng.randrange(0, 10))
+        dates = dict.fromkeys(MILESTONES)
+        dates["looked_after_away_on"] = away
+        dates["first_review_on"] = away + timedelta(days=rng.randrange(5, 24) if away < change_on else rng.randrange(4, 16))
+        recommendation_on = away + timedelta(days=rng.randrange(150, 260) if away < change_on else rng.randrange(110, 200))
+        recommendation = None
+        if recommendation_on <= today:
+            recommendation = "permanence_away" if rng.random() < 0.7 else "return_home"
+            dates["recommendation_on"] = recommendation_on
+        if recommendation == "permanence_away":
+            decided = recommendation_on + timedelta(days=rng.randrange(0, 21))
+            faster = decided >= change_on
+            steps = [
+                ("permanence_decision_on", decided),
+                ("adm_approval_on", decided + timedelta(days=rng.randrange(55, 115) if faster else rng.randrange(95, 190))),
+            ]
+            steps.append(("court_lodged_on", steps[-1][1] + timedelta(days=rng.randrange(60, 130) if faster else rng.randrange(90, 170))))
+            for name, on in steps:
+                if on > today:
+                    break
+                dates[name] = on
+        elif recommendation == "return_home" and recommendation_on + timedelta(days=60) <= today:
+            dates["ended_on"] = recommendation_on + timedelta(days=rng.randrange(20, 60))
+        rows.append(JourneyRow(line=number + 2, child_ref=f"DEMO-J{number + 1:03d}", dates=dates, recommendation=recommendation))
+    for number in range(DEMO_CHILDREN_AT_HOME):
+        at_home = today - timedelta(days=rng.randrange(760, 1300))
+        dates = dict.fromkeys(MILESTONES)
+        dates["looked_after_at_home_on"] = at_home
+        if number % 3:
+            dates["home_plan_review_on"] = min(today, at_home + timedelta(days=730 + rng.randrange(5, 60)))
+        rows.append(JourneyRow(line=DEMO_JOURNEYS + number + 2, child_ref=f"DEMO-H{number + 1:03d}", dates=dates, recommendation=None))
+    return rows
+
+
+def seed_demo_journeys(area: Area, today: date) -> None:
+    """The demo area's case data and its change idea. Flushes only."""
+    import_journeys(area, ReadResult(rows=demo_journeys(today, random.Random(2026)), rows_read=DEMO_JOURNEYS + DEMO_CHILDREN_AT_HOME), utc_now())
+    add_annotation(area, today - timedelta(days=CHANGE_DAYS_AGO), CHANGE_IDEA, None, COMMAND_LINE_ACTOR.name, utc_now())
+
+
 def seed_demo() -> list[tuple[str, str]]:
     """Create the demo records; return (label, survey path) pairs. Flushes only."""
     area = find_or_create_area("DEMO", "Demo Council")
     today = utc_now().date()
+    seed_demo_journeys(area, today)
     links = []
     forms = current_forms()
     for days_ago, (reference, age_band, kind) in enumerate(DEMO_CHILDREN, start=1):
