@@ -170,7 +170,8 @@ def make_accessible(svg: str, chart: RunChart) -> str:
 
     svg = SVG_OPEN.sub(opening, svg, count=1)
     words = {point.url: f"{point.child}: {point.value:g} days, {point.on.isoformat()}" + (" (part of a signal)" if point.is_signal else "") for point in chart.points if point.url}
-    return LINK_OPEN.sub(lambda found: f'<a xlink:href="{found.group(1)}" aria-label={quoteattr(words.get(unescape_attr(found.group(1)), "a point"))}', svg)
+    # SVG 2's plain href: assistive tools (and axe) take it as a link, as browsers do.
+    return LINK_OPEN.sub(lambda found: f'<a href="{found.group(1)}" aria-label={quoteattr(words.get(unescape_attr(found.group(1)), "a point"))}', svg)
 
 
 def unescape_attr(value: str) -> str:

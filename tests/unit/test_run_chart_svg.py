@@ -39,7 +39,7 @@ def test_each_point_is_a_link_with_words_in_the_same_tab():
     svg = render_run_chart(chart())
     links = re.findall(r"<a [^>]*>", svg)
     assert len(links) == 20 and not any("_blank" in link for link in links)
-    assert '<a xlink:href="/journeys/0?a=1&amp;b=2" aria-label="C-0: 100 days, 2024-01-01">' in links
+    assert '<a href="/journeys/0?a=1&amp;b=2" aria-label="C-0: 100 days, 2024-01-01">' in links
     assert any('aria-label="C-13: 91 days, 2024-05-10 (part of a signal)"' in link for link in links)
 
 
