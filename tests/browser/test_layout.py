@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from pace_forms.surveys.interface import interface_strings
 from pace_forms.extensions import db
 from pace_forms.models import Area
 from tests.browser.conftest import wait_until
@@ -192,6 +193,12 @@ def test_on_a_parents_form_the_no_voice_notice_waits_until_read_aloud_is_asked_f
 # the young child's ending
 
 
+def ending_said(thanks: str) -> str:
+    """A child's ending, read aloud: the thanks, then where to get help now."""
+    words = interface_strings("en-GB")
+    return f"{thanks} {words['help_childline']} {words['help_danger']}"
+
+
 def test_the_young_childs_ending_has_a_picture_and_reads_aloud(browser, live_server, survey_path_for):
     context, page = new_page(browser, live_server, 360)
     context.add_init_script(FAKE_SPEECH % ONE_VOICE)
@@ -205,7 +212,7 @@ def test_the_young_childs_ending_has_a_picture_and_reads_aloud(browser, live_ser
     expect(ending).to_contain_text(thanks)
     page.evaluate("window.__spoken.length = 0")
     ending.get_by_role("button", name="Read aloud").click()
-    assert page.evaluate("window.__spoken") == [thanks]
+    assert page.evaluate("window.__spoken") == [ending_said(thanks)]
     assert serious_problems(page) == []
     context.close()
 
@@ -221,7 +228,7 @@ def test_the_thank_you_page_after_a_plain_post_ends_the_same_way(browser, live_s
     scripted.add_init_script(FAKE_SPEECH % ONE_VOICE)
     again.goto(path)
     again.locator(".ending").get_by_role("button", name="Read aloud").click()
-    wait_until(lambda: again.evaluate("window.__spoken") == [FORMS[CHILD].thanks], timeout=5)
+    wait_until(lambda: again.evaluate("window.__spoken") == [ending_said(FORMS[CHILD].thanks)], timeout=5)
     plain.close()
     scripted.close()
 
