@@ -273,19 +273,33 @@ def check_row(line: int, cells: Mapping[str, object], headers: Mapping[str, str]
     return JourneyRow(line=line, child_ref=child_ref, dates=dates, recommendation=recommendation), []
 
 
-def read_journeys(
-    data: bytes,
-    filename: str,
-    *,
-    today: date,
-    column_map: Mapping[str, str] | None = None,
-    on_progress: Progress | None = None,
-) -> ReadResult:
-    """Every row of the file checked; raises FileProblem when the file as a whole cannot be read."""
+@dataclass(frozen=True)
+class OpenedFile:
+    """A file read as a table, its columns matched: ready for its rows to be checked."""
+
+    frame: pd.DataFrame
+    headers_by_column: dict[str, str]
+    ignored_columns: list[str]
+
+    @property
+    def row_count(self) -> int:
+        return len(self.frame)
+
+
+def open_journeys(data: bytes, filename: str, column_map: Mapping[str, str] | None = None) -> OpenedFile:
+    """Reads the file and matches its columns; raises FileProblem when the file as a whole cannot be used."""
     frame = read_frame(data, filename)
     headers_by_column, ignored = match_columns(list(frame.columns), column_map or {})
-    result = ReadResult(ignored_columns=ignored)
+    return OpenedFile(frame, headers_by_column, ignored)
+
+
+def check_rows(opened: OpenedFile, today: date) -> Iterator[ReadResult]:
+    """Checks every row, a chunk at a time, yielding the result so far after
+    each chunk (for progress); the last one yielded is the whole result."""
+    headers_by_column = opened.headers_by_column
+    result = ReadResult(ignored_columns=opened.ignored_columns)
     first_line: dict[str, int] = {}
+    frame = opened.frame
     for start in range(0, len(frame), CHUNK_ROWS):
         chunk = frame.iloc[start : start + CHUNK_ROWS]
         for offset, values in enumerate(chunk[list(headers_by_column.values())].itertuples(index=False, name=None)):
@@ -304,6 +318,22 @@ def read_journeys(
             if row is not None:
                 result.rows.append(row)
             result.problems.extend(problems)
+        yield result
+    if not len(frame):
+        yield result
+
+
+def read_journeys(
+    data: bytes,
+    filename: str,
+    *,
+    today: date,
+    column_map: Mapping[str, str] | None = None,
+    on_progress: Progress | None = None,
+) -> ReadResult:
+    """Every row of the file checked; raises FileProblem when the file as a whole cannot be read."""
+    result = ReadResult()
+    for result in check_rows(open_journeys(data, filename, column_map), today):
         if on_progress is not None:
             on_progress(result.rows_read, len(result.problems))
     return result

@@ -4,9 +4,10 @@ For consultants and admins of the area (accounts.access checks both)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, stream_template, stream_with_context, url_for
 
 from pace_forms.accounts.access import area_for, audit, audit_viewed, current_actor, in_my_areas, only_visible, staff_only
 from pace_forms.database import begin_writing
@@ -15,7 +16,7 @@ from pace_forms.measures.report import timescale_report
 from pace_forms.measures.timescales import TIMESCALE_MEASURES
 from pace_forms.models import Annotation, Area, Invitation, Journey, Review, utc_now
 from pace_forms.timescales import services
-from pace_forms.timescales.reading import LABELS, MILESTONES, FileProblem, read_column_map, read_journeys
+from pace_forms.timescales.reading import LABELS, MILESTONES, FileProblem, ReadResult, check_rows, open_journeys, read_column_map
 
 bp = Blueprint("timescales", __name__)
 READERS = ("consultant", "admin")
@@ -86,42 +87,58 @@ def area(code: str):
     )
 
 
+@dataclass
+class ImportRun:
+    """What a streamed import page shows once its rows are checked."""
+
+    filename: str
+    check_only: bool
+    result: ReadResult | None = None
+    summary: services.ImportSummary | None = None
+    refused: str | None = None
+
+
 @bp.route("/areas/<code>/timescales/import", methods=["GET", "POST"])
 @staff_only(*READERS)
 def upload(code: str):
     area = area_for(code)
     if request.method == "GET":
-        return render_template("timescales/import.html", area=area, result=None, summary=None, error=None)
+        return render_template("timescales/import.html", area=area, run=None, error=None)
     upload = request.files.get("file")
-    check_only = request.form.get("action") == "check"
-    load_good_rows = request.form.get("load_good_rows") == "yes"
-    error = result = summary = None
     if upload is None or not upload.filename:
-        error = "Choose a CSV or XLSX file to load."
-    else:
-        try:
-            column_map_file = request.files.get("columns")
-            column_map = read_column_map(column_map_file.read().decode("utf-8", errors="replace")) if column_map_file and column_map_file.filename else {}
-            result = read_journeys(upload.read(), upload.filename, today=utc_now().date(), column_map=column_map)
-        except FileProblem as problem:
-            error = str(problem)
-    if result is not None:
+        return render_template("timescales/import.html", area=area, run=None, error="Choose a CSV or XLSX file to load."), 400
+    try:
+        column_map_file = request.files.get("columns")
+        column_map = read_column_map(column_map_file.read().decode("utf-8", errors="replace")) if column_map_file and column_map_file.filename else {}
+        opened = open_journeys(upload.read(), upload.filename, column_map)
+    except FileProblem as problem:
+        return render_template("timescales/import.html", area=area, run=None, error=str(problem)), 400
+    run = ImportRun(filename=upload.filename, check_only=request.form.get("action") == "check")
+    load_good_rows = request.form.get("load_good_rows") == "yes"
+
+    def progress():
+        """(rows read, problems found) after each chunk, while the page is sent;
+        then the import itself, so the page's last part can say what it did."""
+        for run.result in check_rows(opened, utc_now().date()):
+            yield run.result.rows_read, len(run.result.problems)
         begin_writing()
         try:
-            summary = services.import_journeys(area, result, utc_now(), load_good_rows=load_good_rows)
+            run.summary = services.import_journeys(area, run.result, utc_now(), load_good_rows=load_good_rows)
         except services.ImportRefused as refused:
-            error = str(refused)
+            run.refused = str(refused)
             db.session.rollback()
-        else:
-            if check_only:
-                db.session.rollback()
-            else:
-                audit("journeys.imported", area_code=area.code, subject=upload.filename, created=summary.created, updated=summary.updated,
-                      unchanged=summary.unchanged, not_loaded=summary.not_loaded)
-                db.session.commit()
-    status = 400 if error and result is None else 200
-    return render_template("timescales/import.html", area=area, result=result, summary=summary, error=error, check_only=check_only,
-                           filename=upload.filename if upload else None), status
+            return
+        if run.check_only:
+            db.session.rollback()
+            return
+        summary = run.summary
+        audit("journeys.imported", area_code=area.code, subject=run.filename, created=summary.created, updated=summary.updated,
+              unchanged=summary.unchanged, not_loaded=summary.not_loaded)
+        db.session.commit()
+
+    page = stream_template("timescales/import.html", area=area, run=run, progress=progress(), rows_in_file=opened.row_count, error=None)
+    # A proxy that buffers replies (nginx does by default) would hold the progress back.
+    return Response(stream_with_context(page), headers={"X-Accel-Buffering": "no"})
 
 
 @bp.get("/journeys/<int:journey_id>")

@@ -47,7 +47,9 @@ def csrf_of(client, path: str = "/home") -> str:
 
 def upload(client, text: str = FILE, **fields):
     data = {"csrf_token": csrf_of(client, "/areas/FIFE/timescales/import"), "file": (io.BytesIO(text.encode()), "journeys.csv"), "action": "load", **fields}
-    return client.post("/areas/FIFE/timescales/import", data=data, content_type="multipart/form-data")
+    reply = client.post("/areas/FIFE/timescales/import", data=data, content_type="multipart/form-data")
+    reply.get_data()  # the page is streamed: the import runs as it is read
+    return reply
 
 
 def count(app, model) -> int:
@@ -163,3 +165,22 @@ def test_workers_and_strangers_are_kept_out_and_forms_need_csrf(app, people):
     assert stranger.get("/areas/FIFE/timescales").status_code == 302
     consultant = signed_in(app, "fife@example.org")
     assert consultant.post("/areas/FIFE/annotations", data={"on": "2024-01-01", "description": "x"}).status_code == 400
+
+
+def test_a_large_file_shows_its_progress_as_the_page_arrives(app, people, monkeypatch):
+    monkeypatch.setattr("pace_forms.timescales.reading.CHUNK_ROWS", 5)
+    consultant = signed_in(app, "fife@example.org")
+    data = {"csrf_token": csrf_of(consultant, "/areas/FIFE/timescales/import"), "file": (io.BytesIO(FILE.encode()), "journeys.csv"), "action": "load"}
+    reply = consultant.post("/areas/FIFE/timescales/import", data=data, content_type="multipart/form-data")
+    assert reply.is_streamed and reply.headers["X-Accel-Buffering"] == "no"
+    parts = [part.decode() for part in reply.response]  # as a browser receives them
+    whole = "".join(parts)
+    ends = [sum(len(part) for part in parts[: index + 1]) for index in range(len(parts))]
+
+    def part_holding(words: str) -> int:
+        end = whole.index(words) + len(words)
+        return next(index for index, part_end in enumerate(ends) if part_end >= end)
+
+    assert part_holding("Read 14 of 14 rows, 0 problems so far.") < part_holding("Loaded: 14 new journeys"), "progress is sent before the result"
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", whole))
+    assert "Read 5 of 14 rows, 0 problems so far. Read 10 of 14 rows, 0 problems so far. Read 14 of 14 rows, 0 problems so far." in text
