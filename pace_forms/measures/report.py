@@ -20,16 +20,24 @@ from pace_forms.measures.timescales import (
 )
 
 
-def timescale_report(journeys: Iterable[Mapping[str, object]], as_of: date, local_targets: Mapping[str, int] | None = None) -> dict[str, Any]:
+def timescale_report(
+    journeys: Iterable[Mapping[str, object]],
+    as_of: date,
+    local_targets: Mapping[str, int] | None = None,
+    baseline_before: date | None = None,
+) -> dict[str, Any]:
     """{"as_of", "measures": {key: {...}}, "aim1_home_over_2y": {...}} for
-    journeys (mappings of child_ref and milestone dates)."""
+    journeys (mappings of child_ref and milestone dates). With
+    `baseline_before`, each run chart's median is frozen from the points that
+    ended before that date and extended over the later ones."""
     journeys = list(journeys)
     local_targets = local_targets or {}
     measures: dict[str, Any] = {}
     for measure in TIMESCALE_MEASURES:
         points = measure_points(journeys, measure, as_of)
         summary = summarise(points, measure.target_days)
-        analysis = analyse_run_chart([point.days for point in points])
+        baseline = sum(1 for point in points if point.end_on < baseline_before) if baseline_before else 0
+        analysis = analyse_run_chart([point.days for point in points], baseline=baseline or None)
         measures[measure.key] = {
             "title": measure.title,
             "aim": measure.aim,
@@ -48,6 +56,7 @@ def timescale_report(journeys: Iterable[Mapping[str, object]], as_of: date, loca
     aim1 = home_over_two_years(journeys, as_of)
     return {
         "as_of": as_of.isoformat(),
+        "baseline_before": baseline_before.isoformat() if baseline_before else None,
         "measures": measures,
         "aim1_home_over_2y": {
             "count": aim1.count,

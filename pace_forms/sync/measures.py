@@ -20,11 +20,13 @@ from pace_forms.timescales.services import journeys_of, local_targets_of
 @staff_only("consultant", "admin")
 def area_measures(code: str):
     area = area_for(code)
-    as_of_text = request.args.get("as_of")
-    try:
-        as_of = date.fromisoformat(as_of_text) if as_of_text else utc_now().date()
-    except ValueError:
-        return api_error(400, "bad_date", f"as_of must be a date in the form YYYY-MM-DD, not {as_of_text!r}.", where="as_of")
-    report = timescale_report(journeys_of(area), as_of, local_targets_of(area))
+    dates = {}
+    for name in ("as_of", "baseline_before"):
+        text = request.args.get(name)
+        try:
+            dates[name] = date.fromisoformat(text) if text else None
+        except ValueError:
+            return api_error(400, "bad_date", f"{name} must be a date in the form YYYY-MM-DD, not {text!r}.", where=name)
+    report = timescale_report(journeys_of(area), dates["as_of"] or utc_now().date(), local_targets_of(area), dates["baseline_before"])
     audit_viewed("timescale measures", area, as_of=report["as_of"])
     return jsonify({"area": area.code, **report})

@@ -79,15 +79,16 @@ def parse_as_of(ctx, param, value: str | None) -> date | None:
 @click.command("measures")
 @click.option("--area", "area_code", required=True, help="The area's code.")
 @click.option("--as-of", callback=parse_as_of, help="Count steps completed by this date, YYYY-MM-DD (default: today).")
+@click.option("--baseline-before", callback=parse_as_of, help="Freeze each run chart's median on the points that ended before this date, YYYY-MM-DD.")
 @click.option("--format", "output", type=click.Choice(["json", "csv"]), default="json", show_default=True)
 @with_appcontext
-def measures_command(area_code: str, as_of: date | None, output: str) -> None:
+def measures_command(area_code: str, as_of: date | None, baseline_before: date | None, output: str) -> None:
     """Print an area's timescale measures: the figures the page and the API show."""
     try:
         area = find_area(area_code)
     except AreaSettingsError as error:
         raise click.ClickException(str(error)) from None
-    report = timescale_report(journeys_of(area), as_of or utc_now().date(), local_targets_of(area))
+    report = timescale_report(journeys_of(area), as_of or utc_now().date(), local_targets_of(area), baseline_before)
     record_event("measures.exported", COMMAND_LINE_ACTOR, area_code=area.code, subject=f"timescales as of {report['as_of']}", detail={"format": output})
     db.session.commit()
     click.echo(json.dumps(report, indent=2) if output == "json" else report_csv(report), nl=output == "json")

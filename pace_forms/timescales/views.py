@@ -74,7 +74,8 @@ def chart_for(area: Area, key: str, figures: dict, notes: list[Annotation], jour
 def area(code: str):
     area = area_for(code)
     as_of = parse_day(request.args.get("as_of")) or utc_now().date()
-    report = timescale_report(services.journeys_of(area), as_of, services.local_targets_of(area))
+    baseline_before = parse_day(request.args.get("baseline_before"))
+    report = timescale_report(services.journeys_of(area), as_of, services.local_targets_of(area), baseline_before)
     notes = services.annotations_of(area)
     journey_ids = services.journey_ids_by_child(area)
     charts = {key: chart_for(area, key, figures, notes, journey_ids) for key, figures in report["measures"].items()}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import statistics
 from datetime import date
 
 import pytest
@@ -69,3 +70,15 @@ def test_workers_signed_out_and_bad_dates(app, client, loaded):
     assert client.get("/api/v1/areas/FIFE/measures").status_code == 401
     bad = client.get("/api/v1/areas/FIFE/measures?as_of=yesterday", headers=token_for(app, "fife@example.org"))
     assert bad.status_code == 400 and bad.json["error"]["where"] == "as_of"
+
+
+def test_a_baseline_freezes_the_median_on_the_points_before_a_date(app, client, runner, loaded):
+    printed = json.loads(runner.invoke(args=["measures", "--area", "FIFE", "--as-of", "2026-01-01", "--baseline-before", "2024-05-01"]).output)
+    reply = client.get("/api/v1/areas/FIFE/measures?as_of=2026-01-01&baseline_before=2024-05-01", headers=token_for(app, "fife@example.org"))
+    assert reply.json == {"area": "FIFE", **printed}
+    figures = printed["measures"]["aim2_to_recommendation"]
+    before = [point["days"] for point in figures["points"] if point["end_on"] < "2024-05-01"]
+    assert figures["run_chart"]["baseline"] == len(before) >= 1
+    assert figures["run_chart"]["median"] == statistics.median(before)
+    bad = client.get("/api/v1/areas/FIFE/measures?baseline_before=soon", headers=token_for(app, "fife@example.org"))
+    assert bad.status_code == 400 and bad.json["error"]["where"] == "baseline_before"

@@ -184,3 +184,11 @@ def test_a_large_file_shows_its_progress_as_the_page_arrives(app, people, monkey
     assert part_holding("Read 14 of 14 rows, 0 problems so far.") < part_holding("Loaded: 14 new journeys"), "progress is sent before the result"
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", whole))
     assert "Read 5 of 14 rows, 0 problems so far. Read 10 of 14 rows, 0 problems so far. Read 14 of 14 rows, 0 problems so far." in text
+
+
+def test_the_page_freezes_the_median_on_a_baseline_when_asked(app, people):
+    consultant = signed_in(app, "fife@example.org")
+    upload(consultant)
+    assert "median is taken over all its points" in page_text(consultant.get("/areas/FIFE/timescales"))
+    frozen = page_text(consultant.get("/areas/FIFE/timescales?baseline_before=2024-06-01"))
+    assert "frozen from the points that ended before 2024-06-01" in frozen
