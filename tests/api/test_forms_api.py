@@ -3,6 +3,7 @@ old versions included; and the OpenAPI description of the API."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -209,3 +210,15 @@ def test_a_language_the_form_lacks_is_a_json_404_naming_the_languages(client):
     reply = client.get("/api/v1/forms/parent-review?lang=xx")
     assert reply.status_code == 404
     assert "en-GB" in reply.get_json()["error"]["message"]
+
+
+def test_every_api_route_is_in_the_openapi_document(app, client):
+    """So a script writer (and a fuzzer) can find every operation."""
+    documented = {(method.upper(), path) for path, operations in client.get("/api/v1/openapi.json").json["paths"].items() for method in operations}
+    served = {
+        (method, re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule))
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api/v1/") and rule.rule != "/api/v1/openapi.json"
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    assert served - documented == set()
