@@ -35,3 +35,29 @@ def test_the_demo_area_has_journeys_that_improve_after_its_change_idea(app):
     after = [point["days"] for point in adm["points"] if decided[point["child"]] >= change_on]
     assert statistics.median(after) < statistics.median(before)
     assert report["aim1_home_over_2y"]["count"] >= 10
+
+
+def test_the_page_the_json_and_the_csv_show_the_same_numbers_for_the_demo_area(app, runner):
+    import csv
+    import io
+    import json
+
+    from pace_forms.accounts.services import create_user
+    from tests.api.conftest import STAFF_PASSWORD
+    from tests.api.pages import hidden_field, page_text
+
+    with app.app_context():
+        area = find_or_create_area("DEMO", "Demo Council")
+        seed_demo_journeys(area, TODAY)
+        create_user("consultant@example.org", "consultant", ["DEMO"], STAFF_PASSWORD)
+        db.session.commit()
+    as_of = TODAY.isoformat()
+    printed = json.loads(runner.invoke(args=["measures", "--area", "DEMO", "--as-of", as_of]).output)
+    rows = {row["measure"]: row for row in csv.DictReader(io.StringIO(runner.invoke(args=["measures", "--area", "DEMO", "--as-of", as_of, "--format", "csv"]).output))}
+    client = app.test_client()
+    client.post("/sign-in", data={"email": "consultant@example.org", "password": STAFF_PASSWORD, "csrf_token": hidden_field(client.get("/sign-in"), "csrf_token")})
+    assert client.get(f"/api/v1/areas/DEMO/measures?as_of={as_of}").json == {"area": "DEMO", **printed}
+    page = page_text(client.get(f"/areas/DEMO/timescales?as_of={as_of}"))
+    for key, figures in printed["measures"].items():
+        assert rows[key]["n"] == str(figures["n"]) and rows[key]["within_target_pct"] == str(figures["within_target_pct"])
+        assert f"Children {figures['n']} Median {figures['median_days']:g} days Within the national aim {figures['within_target']} ({figures['within_target_pct']}%)" in page
