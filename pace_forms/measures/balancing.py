@@ -1,0 +1,102 @@
+"""Balancing measures (DOMAIN.md): the share of positive answers per area,
+respondent type and period, pooling items across forms by construct code.
+SQL does the counting (one grouped pass over the answers); pandas shapes
+the counts into periods. Plain functions: no Flask."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import case, distinct, func, select
+from sqlalchemy.orm import Session
+
+from pace_forms.models import Answer, Response, Review
+
+CHILD_AUDIENCES = ("child-4-7", "child-8-11", "young-person")
+
+
+@dataclass(frozen=True)
+class BalancingMeasure:
+    key: str
+    label: str
+    codes: tuple[str, ...]  # construct codes pooled into it
+    audiences: tuple[str, ...]  # whose answers count
+    # The direction of concern: a fall in the share positive is the worry.
+    concern: str = "down"
+
+
+# DOMAIN.md "Balancing measures"; B8 (share of comments negative) comes from
+# free text (measures.sentiment), not from coded answers.
+BALANCING_MEASURES = (
+    BalancingMeasure("B1", "Parents felt listened to", ("HEARD",), ("parent",)),
+    BalancingMeasure("B2", "Parents understood the decisions and the reasons", ("UNDER", "WHY"), ("parent",)),
+    BalancingMeasure("B3", "Carers were prepared in time", ("PREP",), ("carer",)),
+    BalancingMeasure("B4", "Children and young people had a say and were heard", ("SAY", "HEARD"), CHILD_AUDIENCES),
+    BalancingMeasure("B5", "Children know what happens next", ("NEXT",), CHILD_AUDIENCES),
+    BalancingMeasure("B6", "Workers had time to prepare", ("TIME",), ("worker",)),
+    BalancingMeasure("B7", "Workers are confident in the plan", ("CONF",), ("worker",)),
+    BalancingMeasure("P4", "The child's views were present", ("CHILDV",), ("carer", "worker")),
+)
+MEASURES_BY_KEY = {measure.key: measure for measure in BALANCING_MEASURES}
+COUNT_COLUMNS = ["measure", "audience", "held_on", "respondents", "answers", "positive"]
+
+
+def count_answers(session: Session, area_id: int, *, since: date | None = None, until: date | None = None) -> pd.DataFrame:
+    """For each balancing measure, respondent type and review date of one
+    area: respondents (distinct counted responses), answers and positive
+    answers. Only counted (accepted) responses and answers that can be
+    positive or not (a "not sure" or "does not apply" is not counted)."""
+    frames = []
+    for measure in BALANCING_MEASURES:
+        query = (
+            select(
+                Response.audience,
+                Review.held_on,
+                func.count(distinct(Response.id)),
+                func.count(Answer.id),
+                func.sum(case((Answer.is_positive.is_(True), 1), else_=0)),
+            )
+            .join(Response, Response.id == Answer.response_id)
+            .join(Review, Review.id == Response.review_id)
+            .where(
+                Response.area_id == area_id,
+                Response.status == "accepted",
+                Response.audience.in_(measure.audiences),
+                Answer.measure.in_(measure.codes),
+                Answer.is_positive.is_not(None),
+            )
+            .group_by(Response.audience, Review.held_on)
+        )
+        if since is not None:
+            query = query.where(Review.held_on >= since)
+        if until is not None:
+            query = query.where(Review.held_on <= until)
+        rows = [(measure.key, audience, held_on, respondents, answers, int(positive or 0)) for audience, held_on, respondents, answers, positive in session.execute(query)]
+        frames.append(pd.DataFrame(rows, columns=COUNT_COLUMNS))
+    frames = [frame for frame in frames if not frame.empty]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COUNT_COLUMNS)
+
+
+def period_of(day: date, period: str) -> str:
+    if period == "quarter":
+        return f"{day.year} Q{(day.month - 1) // 3 + 1}"
+    return f"{day.year}-{day.month:02d}"
+
+
+def by_period(counts: pd.DataFrame, period: str = "month", audiences: Iterable[str] | None = None) -> pd.DataFrame:
+    """Counts summed per measure, period and audience ("all" for the measure's
+    audiences together). Respondents are summed over review dates: a
+    respondent answers once per review, so this counts each once."""
+    if counts.empty:
+        return pd.DataFrame(columns=["measure", "period", "audience", "respondents", "answers", "positive"])
+    frame = counts.copy()
+    if audiences is not None:
+        frame = frame[frame["audience"].isin(list(audiences))]
+    frame["period"] = [period_of(day, period) for day in frame["held_on"]]
+    per_audience = frame.groupby(["measure", "period", "audience"], as_index=False)[["respondents", "answers", "positive"]].sum()
+    together = frame.groupby(["measure", "period"], as_index=False)[["respondents", "answers", "positive"]].sum()
+    together["audience"] = "all"
+    return pd.concat([per_audience, together], ignore_index=True).sort_values(["measure", "period", "audience"], ignore_index=True)

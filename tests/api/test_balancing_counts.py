@@ -1,0 +1,83 @@
+"""Counting balancing measures in SQL (issue 10, point 1): only counted
+responses, only answers that are positive or not, pooled by construct code
+across forms, per respondent type and review date; shaped into months,
+quarters and "all respondents"."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from pace_forms.extensions import db
+from pace_forms.invitations.services import find_or_create_area, find_or_create_child, find_or_create_review
+from pace_forms.measures.balancing import by_period, count_answers
+from pace_forms.models import Answer, Response
+
+
+def respond(review, audience: str, answers: dict[str, bool | None], *, status: str = "accepted") -> None:
+    response = Response(
+        id=str(uuid.uuid4()), form_key=f"{audience}-review", form_version_number=1, area_id=review.area_id, review_id=review.id,
+        audience=audience, status=status, problems=[], raw={}, content_hash=uuid.uuid4().hex,
+    )
+    response.answers = [Answer(question_key=code.lower(), measure=code, is_positive=positive) for code, positive in answers.items()]
+    db.session.add(response)
+
+
+def seeded(app) -> int:
+    with app.app_context():
+        area, other = find_or_create_area("FIFE"), find_or_create_area("ANGUS")
+        march = find_or_create_review(find_or_create_child(area, "C-1"), date(2026, 3, 10))
+        april = find_or_create_review(find_or_create_child(area, "C-2"), date(2026, 4, 2))
+        elsewhere = find_or_create_review(find_or_create_child(other, "C-9"), date(2026, 3, 10))
+        respond(march, "parent", {"HEARD": True, "UNDER": True, "WHY": False})
+        respond(march, "parent", {"HEARD": False, "UNDER": None, "WHY": True})  # "not sure" to UNDER: not counted
+        respond(march, "parent", {"HEARD": True}, status="quarantined")  # not counted
+        respond(april, "parent", {"HEARD": True})
+        respond(march, "child-8-11", {"SAY": True, "HEARD": True})
+        respond(april, "young-person", {"SAY": False, "HEARD": True})
+        respond(march, "carer", {"HEARD": False, "PREP": True})  # a carer's HEARD is not B1
+        respond(elsewhere, "parent", {"HEARD": False})  # another area
+        db.session.commit()
+        return area.id
+
+
+def counts_of(frame, *columns):
+    return {tuple(row[:len(columns)]): tuple(row[len(columns):]) for row in frame[[*columns, "respondents", "answers", "positive"]].itertuples(index=False)}
+
+
+def test_counts_per_measure_audience_and_review_date(app):
+    area_id = seeded(app)
+    with app.app_context():
+        counts = count_answers(db.session, area_id)
+    found = counts_of(counts, "measure", "audience", "held_on")
+    assert found[("B1", "parent", date(2026, 3, 10))] == (2, 2, 1)
+    assert found[("B1", "parent", date(2026, 4, 2))] == (1, 1, 1)
+    # B2 pools UNDER and WHY: two respondents, three answers that count, two positive.
+    assert found[("B2", "parent", date(2026, 3, 10))] == (2, 3, 2)
+    assert found[("B3", "carer", date(2026, 3, 10))] == (1, 1, 1)
+    assert found[("B4", "child-8-11", date(2026, 3, 10))] == (1, 2, 2)
+    assert found[("B4", "young-person", date(2026, 4, 2))] == (1, 2, 1)
+    assert not any(key[0] == "B1" and key[1] == "carer" for key in found)
+
+
+def test_months_quarters_and_all_respondents(app):
+    area_id = seeded(app)
+    with app.app_context():
+        counts = count_answers(db.session, area_id)
+    months = counts_of(by_period(counts, "month"), "measure", "period", "audience")
+    assert months[("B1", "2026-03", "parent")] == (2, 2, 1) and months[("B1", "2026-04", "all")] == (1, 1, 1)
+    assert months[("B4", "2026-03", "all")] == (1, 2, 2)
+    quarters = counts_of(by_period(counts, "quarter"), "measure", "period", "audience")
+    assert quarters[("B1", "2026 Q1", "parent")] == (2, 2, 1) and quarters[("B1", "2026 Q2", "parent")] == (1, 1, 1)
+    assert quarters[("B4", "2026 Q2", "all")] == (1, 2, 1)
+
+
+def test_dates_narrow_the_count_and_an_empty_area_has_none(app):
+    area_id = seeded(app)
+    with app.app_context():
+        april_on = count_answers(db.session, area_id, since=date(2026, 4, 1))
+        empty = find_or_create_area("EMPTY")
+        db.session.commit()
+        nothing = count_answers(db.session, empty.id)
+    assert set(april_on["held_on"]) == {date(2026, 4, 2)}
+    assert nothing.empty and by_period(nothing).empty
