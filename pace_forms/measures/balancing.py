@@ -100,3 +100,56 @@ def by_period(counts: pd.DataFrame, period: str = "month", audiences: Iterable[s
     together = frame.groupby(["measure", "period"], as_index=False)[["respondents", "answers", "positive"]].sum()
     together["audience"] = "all"
     return pd.concat([per_audience, together], ignore_index=True).sort_values(["measure", "period", "audience"], ignore_index=True)
+
+
+def balancing_report(counts: pd.DataFrame, *, period: str, min_cell: int, sees_everything: bool) -> dict[str, object]:
+    """Per measure: each period's figures for all its respondents and per
+    respondent type, protected (measures.suppression), and a run chart of
+    the share positive per period in which a hidden point is missing.
+    {"period", "min_cell", "measures": {key: {...}}, "hidden_cells"}."""
+    from pace_forms.measures.runchart import analyse_run_chart
+    from pace_forms.measures.suppression import Count, effective_min_cell, protect
+
+    table = by_period(counts, period)
+    min_cell = effective_min_cell(min_cell)
+    measures: dict[str, object] = {}
+    hidden_cells = 0
+    for measure in BALANCING_MEASURES:
+        rows = table[table["measure"] == measure.key]
+        cells = {(row.period, row.audience): Count(int(row.respondents), int(row.positive)) for row in rows.itertuples(index=False)}
+        answers = {(row.period, row.audience): int(row.answers) for row in rows.itertuples(index=False)}
+        periods = sorted({key[0] for key in cells})
+        # Each period's respondent types add up to its "all" row, which is shown.
+        groups = [[key for key in cells if key[0] == each] for each in periods]
+        shown = protect(cells, groups, min_cell=min_cell, sees_everything=sees_everything)
+        hidden_cells += sum(1 for cell in shown.values() if cell.hidden)
+
+        def share(key):
+            cell = shown[key]
+            # The share of answers positive (pooled items), shown only where the respondents' cell is.
+            return None if cell.hidden else round(100 * cell.positive / answers[key], 1) if answers[key] else None
+
+        points = [share((each, "all")) if (each, "all") in shown else None for each in periods]
+        analysis = analyse_run_chart(points)
+        measures[measure.key] = {
+            "label": measure.label,
+            "codes": list(measure.codes),
+            "audiences": list(measure.audiences),
+            "concern": measure.concern,
+            "periods": [
+                {
+                    "period": each,
+                    "audience": audience,
+                    "n": shown[(each, audience)].n,
+                    "positive": shown[(each, audience)].positive if not shown[(each, audience)].hidden else None,
+                    "positive_pct": None if shown[(each, audience)].band else share((each, audience)),
+                    "band": shown[(each, audience)].band,
+                    "suppressed": shown[(each, audience)].hidden,
+                }
+                for each in periods
+                for audience in sorted({key[1] for key in cells if key[0] == each}, key=lambda name: (name != "all", name))
+            ],
+            "run_chart": {"points": points, "median": analysis.median, "signal": analysis.signal, "too_few_points": analysis.too_few_points,
+                          "longest_run": analysis.longest_run, "crossings": analysis.crossings},
+        }
+    return {"period": period, "min_cell": min_cell, "measures": measures, "hidden_cells": hidden_cells}

@@ -81,3 +81,20 @@ def test_dates_narrow_the_count_and_an_empty_area_has_none(app):
         nothing = count_answers(db.session, empty.id)
     assert set(april_on["held_on"]) == {date(2026, 4, 2)}
     assert nothing.empty and by_period(nothing).empty
+
+
+def test_the_report_hides_small_cells_for_everyone_but_an_admin(app):
+    from pace_forms.measures.balancing import balancing_report
+
+    area_id = seeded(app)
+    with app.app_context():
+        counts = count_answers(db.session, area_id)
+    worker_view = balancing_report(counts, period="month", min_cell=5, sees_everything=False)
+    cells = worker_view["measures"]["B1"]["periods"]
+    assert all(cell["n"] is None and cell["positive"] is None and cell["positive_pct"] is None and cell["suppressed"] for cell in cells)
+    assert worker_view["measures"]["B1"]["run_chart"]["points"] == [None, None]
+    assert worker_view["hidden_cells"] > 0
+    admin_view = balancing_report(counts, period="month", min_cell=5, sees_everything=True)
+    march_parents = next(cell for cell in admin_view["measures"]["B1"]["periods"] if cell["period"] == "2026-03" and cell["audience"] == "parent")
+    assert (march_parents["n"], march_parents["positive"], march_parents["positive_pct"]) == (2, 1, 50.0)
+    assert admin_view["hidden_cells"] == 0
