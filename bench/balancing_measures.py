@@ -1,0 +1,112 @@
+"""Benchmark: an area's balancing measures over 1,000,000 answers (issue 10),
+against reading those answers from the database once, in the same run.
+
+    .venv/bin/python bench/balancing_measures.py [--answers 1000000] [--database URL]
+
+Fills a fresh SQLite database (or --database, an empty migrated one, such as
+a PostgreSQL schema) with one area's reviews, responses and answers coded as
+the forms code them, then times (1) reading every answer of the area with its
+response's audience and review date (the baseline: the least any measure
+must do) and (2) count_answers + balancing_report by month, as the dashboard
+computes them. Prints seconds and the ratio."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+KEY = "bench-" + "k" * 40
+# Audience: the codes its form answers (one answer each).
+CODES = {
+    "parent": ("ATTEND", "PREP", "SAY", "HEARD", "UNDER", "WHY", "NEXT", "RESP", "CONTACT", "OVR"),
+    "carer": ("PREP", "SAY", "HEARD", "UNDER", "NEXT", "CHILDV", "RESP", "CONTACT"),
+    "child-8-11": ("SAY", "HEARD", "NEXT", "INFL", "CONTACT", "OVR"),
+    "worker": ("TIME", "CHILDV", "FAMV", "NEXT", "CONF", "FEAS", "LOAD"),
+}
+
+
+def fill(app, answers_wanted: int) -> int:
+    from pace_forms.extensions import db
+    from pace_forms.invitations.services import find_or_create_area
+    from pace_forms.models import Answer, Child, Response, Review
+
+    rng = random.Random(1)
+    with app.app_context():
+        area = find_or_create_area("BENCH", "Bench")
+        db.session.commit()
+        made = 0
+        review_number = 0
+        start = date(2023, 1, 1)
+        while made < answers_wanted:
+            children, reviews, responses, answers = [], [], [], []
+            for _ in range(500):
+                review_number += 1
+                children.append({"id": review_number, "area_id": area.id, "reference": f"B-{review_number}"})
+                reviews.append({"id": review_number, "child_id": review_number, "area_id": area.id, "held_on": start + timedelta(days=review_number % 1000), "kind": "later"})
+                for audience, codes in CODES.items():
+                    response_id = str(uuid.UUID(int=rng.getrandbits(128)))
+                    responses.append({"id": response_id, "form_key": f"{audience}-review", "form_version_number": 1, "area_id": area.id,
+                                      "review_id": review_number, "audience": audience, "status": "accepted", "problems": [], "raw": {},
+                                      "content_hash": response_id.replace("-", "")})
+                    answers.extend({"response_id": response_id, "question_key": code.lower(), "measure": code,
+                                    "is_positive": rng.random() < 0.7 if rng.random() > 0.05 else None} for code in codes)
+            db.session.execute(db.insert(Child), children)
+            db.session.execute(db.insert(Review), reviews)
+            db.session.execute(db.insert(Response), responses)
+            db.session.execute(db.insert(Answer), answers)
+            db.session.commit()
+            made += len(answers)
+        return area.id
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--answers", type=int, default=1_000_000)
+    parser.add_argument("--database", help="an empty, migrated database URL (default: a fresh SQLite file)")
+    options = parser.parse_args()
+    from pace_forms import create_app
+    from pace_forms.extensions import db
+    from pace_forms.measures.balancing import balancing_report, count_answers
+    from pace_forms.models import Answer, Response, Review
+
+    with tempfile.TemporaryDirectory() as folder:
+        database = options.database or f"sqlite:///{Path(folder) / 'bench.sqlite'}"
+        if not options.database:
+            subprocess.run([sys.executable, "-m", "flask", "--app", "pace_forms", "db", "upgrade", "-d", str(ROOT / "pace_forms" / "migrations")],
+                           cwd=ROOT, env={**os.environ, "PACE_DATABASE_URL": database, "PACE_SECRET_KEY": KEY}, capture_output=True, check=True)
+        app = create_app({"DATABASE_URL": database, "SECRET_KEY": KEY, "RATELIMIT_ENABLED": False})
+        started = time.perf_counter()
+        area_id = fill(app, options.answers)
+        print(f"Filled {options.answers:,}+ answers in {time.perf_counter() - started:.0f} s ({database.split(':')[0]})")
+        with app.app_context():
+            timings = {"read every answer once": [], "balancing measures": []}
+            for _ in range(3):
+                started = time.perf_counter()
+                rows = db.session.execute(
+                    db.select(Response.audience, Review.held_on, Answer.measure, Answer.is_positive)
+                    .join(Response, Response.id == Answer.response_id).join(Review, Review.id == Response.review_id)
+                    .where(Response.area_id == area_id)
+                ).all()
+                timings["read every answer once"].append(time.perf_counter() - started)
+                started = time.perf_counter()
+                report = balancing_report(count_answers(db.session, area_id), period="month", min_cell=5, sees_everything=False)
+                timings["balancing measures"].append(time.perf_counter() - started)
+        print(f"{len(rows):,} answers read; {len(report['measures'])} measures, {sum(len(m['periods']) for m in report['measures'].values())} cells")
+        base = min(timings["read every answer once"])
+        print(f"{'step':<26}{'best of 3 (s)':>15}{'x reading once':>16}")
+        for step, seconds in timings.items():
+            print(f"{step:<26}{min(seconds):>15.2f}{min(seconds) / base:>16.2f}")
+
+
+if __name__ == "__main__":
+    main()
