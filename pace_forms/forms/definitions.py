@@ -517,17 +517,22 @@ def _check_translated_question(question: Question, words: Mapping[str, Any]) -> 
     return problems
 
 
+# YAML files in forms/ that are not forms: the construct codes and the
+# free-text themes codebook (pace_forms/measures/themes.py reads it).
+NOT_FORMS = frozenset({"measures.yaml", "themes.yaml"})
+
+
 def load_forms(
     directory: str | Path,
     *,
     pictures: Collection[str] | None = None,
     audio_files: Collection[str] | None = None,
 ) -> dict[str, FormDefinition]:
-    """Every forms/*.yaml (measures.yaml aside), checked; all problems at once."""
+    """Every forms/*.yaml (the NOT_FORMS files aside), checked; all problems at once."""
     forms: dict[str, FormDefinition] = {}
     problems: list[str] = []
     directory = Path(directory)
-    paths = sorted(path for path in directory.glob("*.yaml") if path.name != "measures.yaml")
+    paths = sorted(path for path in directory.glob("*.yaml") if path.name not in NOT_FORMS)
     if not paths:
         raise FormDefinitionError([f"{directory}: no form files (*.yaml) found"])
     for path in paths:

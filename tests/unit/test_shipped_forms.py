@@ -14,11 +14,11 @@ import pytest
 import yaml
 
 from pace_forms.config import PROJECT_ROOT
-from pace_forms.forms.definitions import FormDefinition, load_forms
+from pace_forms.forms.definitions import NOT_FORMS, FormDefinition, load_forms
 
 FORMS_DIR = PROJECT_ROOT / "forms"
 STATIC = PROJECT_ROOT / "static"
-FORM_KEYS = sorted(path.stem for path in FORMS_DIR.glob("*.yaml") if path.name != "measures.yaml")
+FORM_KEYS = sorted(path.stem for path in FORMS_DIR.glob("*.yaml") if path.name not in NOT_FORMS)
 # Read once to choose which tests apply to which form; each test reads again.
 AT_COLLECTION = load_forms(FORMS_DIR)
 CHILD_AUDIENCES = ("child-4-7", "child-8-11", "young-person")
