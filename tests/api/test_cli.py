@@ -104,9 +104,9 @@ def test_an_unknown_form_is_refused_naming_the_forms(pace_forms, invitation_rows
 def test_check_forms_lists_parent_review(pace_forms):
     result = pace_forms("check-forms")
 
-    assert result.exit_code == 0, result.output
+    # Whether the forms pass its rules: tests/api/test_check_forms_command.py.
+    assert result.exit_code in (0, 1), result.output
     assert f"parent-review version {PARENT_FORM.version}: {len(PARENT_FORM.questions)} questions" in result.output
-    assert "form(s) valid" in result.output
 
 
 # export responses
