@@ -62,10 +62,6 @@ COMMON_QUESTION_PROPERTIES: dict[str, Any] = {
     "audio": {"type": "string", "pattern": "^[A-Za-z0-9_./-]+\\.(mp3|ogg|m4a|wav)$"},
     "required": {"type": "boolean"},
     "skip": {"type": "boolean"},
-    # False for a question that is not the respondent's own (the trusted
-    # adult's, on a child's form): not counted in "question N of M" nor
-    # against a child form's limit of counted questions (pace_forms/forms/checks.py).
-    "counted": {"type": "boolean"},
     "meta": {"enum": list(META_KINDS)},
     "measure": {
         "type": "object",
