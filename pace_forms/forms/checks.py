@@ -24,9 +24,13 @@ COUNTED_CHILD_AUDIENCES = ("child-4-7", "child-8-11")
 CHILD_GRADE_LIMIT = 3
 ADULT_GRADE_LIMIT = 6
 # The honest-promises first screen (purpose, who reads what, no effect on
-# decisions...): a form-level mapping of the screen's words. Every form
-# but the worker's (a professional form) must have one.
-PROMISES_SCREEN = "intro"
+# decisions...): the form-level mapping `promises` of the screen's words
+# (its schema is branch forms8's). Every form but the worker's (a
+# professional form) must have one.
+PROMISES_SCREEN = "promises"
+# A question asked of the trusted adult helping a child (`for_adult: true`,
+# branch forms8's schema): not counted in "question N of M", nor here.
+FOR_ADULT = "for_adult"
 AUDIENCES_WITHOUT_PROMISES_SCREEN = ("worker",)
 
 # The rules, as named in each problem.
@@ -76,8 +80,8 @@ class Reading:
 
 HOW_READING_IS_MEASURED = (
     "Reading grade: Flesch-Kincaid (textstat) over the words a respondent reads - each question's "
-    "text and the words of its answers and cards, each distinct sentence once; questions marked "
-    "counted: false (the trusted adult's) aside, hints and read-aloud scripts aside. "
+    "text and the words of its answers and cards, each distinct sentence once; the trusted adult's "
+    f"questions ({FOR_ADULT}: true) aside, hints and read-aloud scripts aside. "
     f"Limits: child forms ({', '.join(CHILD_AUDIENCES)}) grade {CHILD_GRADE_LIMIT}, other forms grade {ADULT_GRADE_LIMIT}."
 )
 
@@ -106,7 +110,7 @@ def check_forms(forms: Iterable[FormDefinition]) -> list[Problem]:
 
 def is_counted(question: Question) -> bool:
     """Is it one of the respondent's own questions ("question N of M")?"""
-    return question.spec.get("counted", True) is not False
+    return not question.spec.get(FOR_ADULT, False)
 
 
 def counted_questions(form: FormDefinition) -> list[Question]:
@@ -141,7 +145,7 @@ def _too_many_counted(form: FormDefinition) -> list[Problem]:
             form.key,
             COUNTED_CHILD_QUESTIONS,
             f"a {form.audience} form may count at most {MAX_COUNTED_CHILD_QUESTIONS} questions; this one counts {len(counted)} ({keys}). "
-            "Drop some, or mark the trusted adult's own questions counted: false",
+            f"Drop some, or mark the trusted adult's own questions {FOR_ADULT}: true",
             counted[MAX_COUNTED_CHILD_QUESTIONS].key,
         )
     ]
