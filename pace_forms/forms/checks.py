@@ -218,18 +218,45 @@ def _normalised(words: str) -> str:
     return " ".join(re.findall(r"[\w']+", words.lower()))
 
 
-def picture_meanings(form: FormDefinition) -> dict[str, dict[str, str]]:
-    """Each picture the form shows -> {meaning (its words, normalised): the
-    question it is first shown on}. Drawn faces stand for a point on a scale,
-    not a word, and are left to the answer-order rule."""
-    meanings: dict[str, dict[str, str]] = {}
+# Words that name no thing: "my worker" on a card means what the picture
+# of "Do you know who your worker is?" means.
+LITTLE_WORDS = frozenset("a an the my your our me you i to of from is are do does did who what".split())
 
-    def shown(picture: str | None, words: str, question: Question) -> None:
+
+@dataclass(frozen=True)
+class Meaning:
+    """What a picture stands for where it is shown: an answer's or card's
+    words, or the question it illustrates (normalised words)."""
+
+    words: str
+    question: str
+    is_question: bool
+
+    def differs_from(self, other: Meaning) -> bool:
+        if self.words == other.words:
+            return False
+        if self.is_question == other.is_question:
+            return True
+        # A question's picture may also be an answer or card naming the
+        # same thing: the card's words are all in the question.
+        question, label = (self, other) if self.is_question else (other, self)
+        return not set(label.words.split()) - LITTLE_WORDS <= set(question.words.split())
+
+
+def picture_meanings(form: FormDefinition) -> dict[str, list[Meaning]]:
+    """Each picture the form shows -> its meanings, each once. Drawn faces
+    stand for a point on a scale, not a word, and are left to the
+    answer-order rule."""
+    meanings: dict[str, list[Meaning]] = {}
+
+    def shown(picture: str | None, words: str, question: Question, is_question: bool = False) -> None:
         if picture and not is_drawn(picture):
-            meanings.setdefault(picture, {}).setdefault(_normalised(words), question.key)
+            meaning = Meaning(_normalised(words), question.key, is_question)
+            if all(meaning.words != seen.words for seen in meanings.get(picture, [])):
+                meanings.setdefault(picture, []).append(meaning)
 
     for question in form.questions:
-        shown(question.spec.get("image"), question.text, question)
+        shown(question.spec.get("image"), question.text, question, is_question=True)
         if form.is_pictorial or question.kind.answers_are_pictures:
             for option in question.options():
                 shown(option.image, option.label, question)
@@ -241,12 +268,11 @@ def picture_meanings(form: FormDefinition) -> dict[str, dict[str, str]]:
 def _picture_meanings(form: FormDefinition) -> list[Problem]:
     problems = []
     for picture, meanings in picture_meanings(form).items():
-        if len(meanings) < 2:
+        clash = next(((first, second) for index, first in enumerate(meanings) for second in meanings[index + 1 :] if first.differs_from(second)), None)
+        if clash is None:
             continue
-        where = "; ".join(f"{words!r} (question {key!r})" for words, key in meanings.items())
-        problems.append(
-            Problem(form.key, ONE_MEANING_PER_PICTURE, f"the picture {picture!r} means {len(meanings)} things: {where}. Give each meaning its own picture", list(meanings.values())[1])
-        )
+        where = "; ".join(f"{meaning.words!r} (question {meaning.question!r})" for meaning in clash)
+        problems.append(Problem(form.key, ONE_MEANING_PER_PICTURE, f"the picture {picture!r} means two things: {where}. Give each meaning its own picture", clash[1].question))
     return problems
 
 

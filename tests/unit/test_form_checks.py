@@ -179,3 +179,22 @@ def test_the_shipped_forms_keep_the_rule(rule):
     broken = [str(problem) for problem in checks.check_forms(SHIPPED.values()) if problem.rule == rule]
 
     assert broken == []
+
+
+def test_a_questions_picture_may_be_a_card_naming_the_same_thing_but_not_another():
+    document = {
+        "key": "same-worker", "version": 1, "title": "Fixture", "audience": "child-4-7", "locale": "en-GB", "format": "pictorial",
+        "questions": [
+            {"key": "knows_worker", "type": "yes_no", "text": "Do you know who your worker is?", "image": "worker"},
+            {"key": "feelings", "type": "picture_sort", "text": "How do you feel?", "image": "heart", "cards": [
+                {"value": "worker", "label": "My worker", "image": "worker"},
+                {"value": "home", "label": "My home", "image": "house"},
+            ]},
+        ],
+    }
+    form = with_promises_screen(parse_definition(document, pictures=PICTURES))
+    assert checks.check_form(form) == []
+
+    document["questions"][1]["cards"][1]["image"] = "worker"  # "My home" on the worker's picture
+    form = with_promises_screen(parse_definition(document, pictures=PICTURES))
+    assert [problem.rule for problem in checks.check_form(form)] == [checks.ONE_MEANING_PER_PICTURE]
