@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
 from flask_migrate import upgrade
 from werkzeug.serving import run_simple
@@ -17,8 +18,9 @@ from pace_forms import create_app
 from pace_forms.config import ConfigError
 from pace_forms.database import current_revisions, schema_problem
 from pace_forms.extensions import db
-from pace_forms.forms.catalogue import current_forms, publish_form_versions
-from pace_forms.forms.definitions import FormDefinitionError
+from pace_forms.forms import checks as form_checks
+from pace_forms.forms.catalogue import current_forms, media_names, publish_form_versions
+from pace_forms.forms.definitions import FormDefinitionError, load_forms
 
 
 def upgrade_database() -> None:
@@ -37,17 +39,40 @@ def init_db_command() -> None:
 
 
 @click.command("check-forms")
+@click.argument("directory", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path))
 @with_appcontext
-def check_forms_command() -> None:
-    """Check every form file (the app would not have started with a broken one)."""
-    for form in current_forms().values():
+def check_forms_command(directory: Path | None) -> None:
+    """Check every form file against the rules of pace_forms/forms/checks.py
+    (one code per item, at most 6 counted child questions, one answer order
+    and one meaning per picture on a pictorial form, the honest-promises first
+    screen, reading grade) and print each form's reading grade. Exits 1 if a
+    form breaks a rule. DIRECTORY: check the forms there instead of the ones
+    this app serves (a draft, say)."""
+    if directory is None:
+        forms = current_forms()
+    else:
+        try:
+            forms = load_forms(directory, **media_names(current_app))
+        except FormDefinitionError as error:
+            click.echo(f"The forms in {directory} do not load:\n{error}", err=True)
+            sys.exit(1)
+    problems = []
+    for form in forms.values():
         measured = sum(1 for question in form.questions if question.measure_code)
+        reading = form_checks.reading_of(form)
         click.echo(
             f"{form.key} version {form.version}: {len(form.questions)} questions "
             f"({measured} feed a measure), audience {form.audience}, locale {form.locale}, "
-            f"content {form.content_hash[:12]}"
+            f"content {form.content_hash[:12]}; reading grade {reading.grade:.1f} (at most {reading.limit})"
         )
-    click.echo(f"{len(current_forms())} form(s) valid.")
+        problems.extend(form_checks.check_form(form))
+    click.echo(form_checks.HOW_READING_IS_MEASURED)
+    if problems:
+        for problem in problems:
+            click.echo(f"FAIL {problem}", err=True)
+        click.echo(f"{len(problems)} problem(s) in {len({problem.form for problem in problems})} of {len(forms)} form(s).", err=True)
+        sys.exit(1)
+    click.echo(f"{len(forms)} form(s) valid.")
 
 
 @click.command("demo")

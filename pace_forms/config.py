@@ -60,6 +60,10 @@ DEFAULTS: dict[str, object] = {
     # raises a safeguarding follow-up. None means the built-in list.
     "CONCERN_WORDS": None,
     "CONCERN_AUDIENCES": ["child-4-7", "child-8-11", "young-person"],
+    # The same for parents' and carers' comments, with a short adult list
+    # (self-harm, suicide, violence at home). None means the built-in list.
+    "ADULT_CONCERN_WORDS": None,
+    "ADULT_CONCERN_AUDIENCES": ["parent", "carer"],
     # A follow-up not taken on within this many hours is shown as overdue.
     "FOLLOW_UP_OVERDUE_HOURS": 24,
     # How often an open staff page asks whether new follow-ups were raised.

@@ -24,16 +24,20 @@ EXTENSION_KEY = "pace_forms.forms"
 
 def init_app(app: Flask) -> None:
     # A broken form stops start-up here, with file, question and reason.
-    static = Path(app.static_folder)
-    pictures = {path.stem for path in (static / "pictures").glob("*.svg")}
-    audio = Path(app.config["AUDIO_DIR"])
-    audio_files = {path.relative_to(audio).as_posix() for path in audio.rglob("*") if path.is_file() and path.suffix != ".md"}
-    app.extensions[EXTENSION_KEY] = load_forms(app.config["FORMS_DIR"], pictures=pictures, audio_files=audio_files)
+    app.extensions[EXTENSION_KEY] = load_forms(app.config["FORMS_DIR"], **media_names(app))
     with app.app_context():
         # Before the first migration there is nothing to publish into.
         if inspect(db.engine).has_table(FormVersion.__tablename__):
             publish_form_versions()
             db.session.commit()
+
+
+def media_names(app: Flask) -> dict[str, set[str]]:
+    """What a form's `image:` and `audio:` may name in this app (load_forms' keywords)."""
+    pictures = {path.stem for path in (Path(app.static_folder) / "pictures").glob("*.svg")}
+    audio = Path(app.config["AUDIO_DIR"])
+    audio_files = {path.relative_to(audio).as_posix() for path in audio.rglob("*") if path.is_file() and path.suffix != ".md"}
+    return {"pictures": pictures, "audio_files": audio_files}
 
 
 def current_forms() -> dict[str, FormDefinition]:

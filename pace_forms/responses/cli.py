@@ -2,8 +2,8 @@
 
 `responses held` lists what the sync kept but did not count, and `release`,
 `set-aside` and `settle` decide about it (audited, as from the command line);
-`responses export` writes an area's accepted responses (also reachable as
-`export responses`), and is audited too."""
+`responses export` is the admin's raw export of an area's accepted responses
+(also reachable as `export responses`), and is audited too."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from pace_forms.responses.held import (
 )
 
 responses_cli = AppGroup("responses", help="Stored responses.")
-export_cli = AppGroup("export", help="Export data.")
+export_cli = AppGroup("export", help="Export data: `export responses` is the admin's raw export (admins only).")
 
 
 @responses_cli.command("held")
@@ -50,7 +50,12 @@ def held_command(area_code: str | None) -> None:
 @click.option("--area", "area_code", required=True, help="The area's code.")
 @click.option("--format", "output_format", type=click.Choice(["csv"]), default="csv", show_default=True)
 def export_command(area_code: str, output_format: str) -> None:
-    """Accepted responses of an area to standard output, one row each."""
+    """The admin's raw export: every answer and comment of an area's accepted
+    responses, one row each (with its review's date and kind), as CSV on
+    standard output. For the deployment's admins only: a comment, or the
+    answer of the one parent at a review, can identify a family. Share answers
+    with anyone else only as the measures. Each export is recorded in the
+    audit log."""
     if db.session.execute(db.select(Area.id).where(Area.code == area_code)).first() is None:
         raise click.BadParameter(f"there is no area {area_code!r}", param_hint="--area")
     responses = accepted_responses(area_code)

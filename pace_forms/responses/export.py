@@ -1,4 +1,7 @@
-"""Accepted responses as rows, one column per question, for checking and analysis."""
+"""The admin's raw export: an area's accepted responses as rows, one column
+per question, every answer and comment as sent. It is for the deployment's
+admins only (`pace-forms export responses`); anyone else is to see answers
+only as the measures."""
 
 from __future__ import annotations
 
@@ -59,7 +62,11 @@ def write_csv(out: IO[str], header: list[str], rows: Iterable[dict[str, Any]]) -
     # A byte order mark first: without it Excel on Windows reads UTF-8 as its
     # legacy code page, and Polish letters and emoji come out garbled.
     out.write(UTF8_BOM)
-    writer = csv.DictWriter(out, fieldnames=header, restval="", extrasaction="raise")
+    # Every text cell in quotes, numbers bare: a comment such as `ok;=1+1` then
+    # stays one cell in a spreadsheet set to split on semicolons, where the
+    # formula neutralising below (which looks only at a cell's first
+    # character) cannot see the `=` after the `;`.
+    writer = csv.DictWriter(out, fieldnames=header, restval="", extrasaction="raise", quoting=csv.QUOTE_NONNUMERIC)
     writer.writeheader()
     count = 0
     for row in rows:

@@ -171,7 +171,7 @@ def _raise_missing_follow_ups(response: Response, form, link: Invitation | None)
     for this response when it arrived (it looks even at quarantined ones)."""
     rules = RecordingRules.from_config(current_app.config)
     reasons = follow_up_reasons(
-        response.raw.get("answers"), form, response.audience, concern_audiences=rules.concern_audiences, concern_words=rules.concern_words
+        response.raw.get("answers"), form, response.audience, concern_words=rules.concern_words.get(response.audience, ())
     )
     raised = set()
     for follow_up in db.session.execute(

@@ -35,7 +35,7 @@ from sqlalchemy.orm.util import identity_key
 from pace_forms.database import begin_writing
 from pace_forms.extensions import db
 from pace_forms.forms.catalogue import current_forms, definition_of, find_form_version
-from pace_forms.forms.definitions import FormDefinition, validate_answers
+from pace_forms.forms.definitions import AUDIENCES, FormDefinition, validate_answers
 from pace_forms.forms.language import is_language_tag
 from pace_forms.invitations.tokens import hash_token
 from pace_forms.models import Answer, Invitation, Response, ResponseConflict, Review, utc_now
@@ -47,7 +47,7 @@ from pace_forms.responses.items import (
     parse_timestamp,
     unstorable_part,
 )
-from pace_forms.safeguarding.concerns import DEFAULT_CONCERN_WORDS
+from pace_forms.safeguarding.concerns import concern_words_for
 from pace_forms.safeguarding.services import FollowUpCause, follow_up_reasons, raise_follow_ups
 
 CREATED, DUPLICATE, CONFLICT, QUARANTINED, REJECTED = "created", "duplicate", "conflict", "quarantined", "rejected"
@@ -77,16 +77,15 @@ class RecordingRules:
 
     expired_link_grace: timedelta
     max_held_per_link: int
-    concern_audiences: tuple[str, ...]
-    concern_words: tuple[str, ...]
+    # Audience -> the words its free text is read for (safeguarding.concerns).
+    concern_words: dict[str, tuple[str, ...]]
 
     @classmethod
     def from_config(cls, config) -> RecordingRules:
         return cls(
             expired_link_grace=timedelta(days=config["EXPIRED_LINK_GRACE_DAYS"]),
             max_held_per_link=config["MAX_HELD_RESPONSES_PER_LINK"],
-            concern_audiences=tuple(config["CONCERN_AUDIENCES"]),
-            concern_words=tuple(config["CONCERN_WORDS"] or DEFAULT_CONCERN_WORDS),
+            concern_words={audience: concern_words_for(audience, config) for audience in AUDIENCES},
         )
 
 
@@ -323,8 +322,7 @@ class _Planner:
             entry.item.get("answers"),
             form,
             link.audience,
-            concern_audiences=self.rules.concern_audiences,
-            concern_words=self.rules.concern_words,
+            concern_words=self.rules.concern_words.get(link.audience, ()),
         ):
             self.plan.follow_ups.append(FollowUpCause(entry.response_id, link.id, link.area_id, link.review_id, reason, self.now))
 

@@ -9,7 +9,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from pace_forms.extensions import db
-from pace_forms.safeguarding.concerns import DEFAULT_CONCERN_WORDS
+from pace_forms.safeguarding.concerns import concern_words_for
 from pace_forms.safeguarding.services import FollowUpError, acknowledge_follow_up, concern_words_in, list_follow_ups
 
 follow_ups_cli = AppGroup("follow-ups", help="Safeguarding follow-ups: list and acknowledge.")
@@ -23,7 +23,6 @@ REASONS = {"asked_for_contact": "asked for someone to get in touch", "concern_wo
 def list_command(area_code: str | None, include_acknowledged: bool) -> None:
     """Follow-ups waiting for a person, oldest first."""
     rows = list_follow_ups(area_code, include_acknowledged=include_acknowledged)
-    concern_words = current_app.config["CONCERN_WORDS"] or DEFAULT_CONCERN_WORDS
     for row in rows:
         state = f"acknowledged {row.acknowledged_at:%d %b %Y %H:%M} by {row.acknowledged_by}" if row.acknowledged_at else "WAITING"
         click.echo(
@@ -33,7 +32,7 @@ def list_command(area_code: str | None, include_acknowledged: bool) -> None:
         if row.response_count > 1:
             click.echo(f"    {row.response_count} responses on this survey link")
         if "concern_words" in row.reasons:
-            click.echo(f"    concern words: {', '.join(concern_words_in(row, concern_words))}")
+            click.echo(f"    concern words: {', '.join(concern_words_in(row, concern_words_for(row.audience, current_app.config)))}")
         for comment in row.comments:
             click.echo(f"    said: {comment}")
     waiting = sum(1 for row in rows if row.acknowledged_at is None)

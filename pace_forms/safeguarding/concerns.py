@@ -1,10 +1,12 @@
-"""Concern words in children's free text. A match raises a follow-up for a
-person to read the comment; it is a prompt to look, never a judgement."""
+"""Concern words in free text: children's (one list), and parents' and
+carers' (a shorter adult list: harm to themselves, violence at home). A match
+raises a follow-up for a person to read the comment; it is a prompt to look,
+never a judgement."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 # Words and phrases a child might use about harm or danger. Areas set their own
 # list with PACE_CONCERN_WORDS (a JSON list); matching is by whole word or phrase.
@@ -34,6 +36,53 @@ DEFAULT_CONCERN_WORDS = (
     "want to die",
     "run away",
 )
+
+
+# What in a parent's or carer's comment may mean they or the child are not
+# safe: self-harm, suicide, violence at home. Short and careful, so that an
+# ordinary complaint ("I was hurt by the decision", "scared to speak") does
+# not raise one. Areas set their own with PACE_ADULT_CONCERN_WORDS.
+DEFAULT_ADULT_CONCERN_WORDS = (
+    "suicide",
+    "suicidal",
+    "kill myself",
+    "killing myself",
+    "end my life",
+    "end it all",
+    "want to die",
+    "self harm",
+    "self harming",
+    "self harmed",
+    "harm myself",
+    "hurt myself",
+    "overdose",
+    "violence at home",
+    "domestic violence",
+    "domestic abuse",
+    "hit me",
+    "hits me",
+    "beat me",
+    "beats me",
+    "hits the children",
+    "hit the children",
+    "afraid of him",
+    "afraid of her",
+    "scared of him",
+    "scared of her",
+    "threatened to kill",
+)
+
+
+def concern_words_for(audience: str, config: Mapping) -> tuple[str, ...]:
+    """The words a respondent's free text is read for: the children's list
+    for CONCERN_AUDIENCES, the adult list for ADULT_CONCERN_AUDIENCES (each
+    None: the built-in list); none for anyone else (a worker)."""
+    words: dict[str, None] = {}
+    if audience in config["CONCERN_AUDIENCES"]:
+        words.update(dict.fromkeys(config["CONCERN_WORDS"] or DEFAULT_CONCERN_WORDS))
+    if audience in config["ADULT_CONCERN_AUDIENCES"]:
+        words.update(dict.fromkeys(config["ADULT_CONCERN_WORDS"] or DEFAULT_ADULT_CONCERN_WORDS))
+    return tuple(words)
 
 
 def _normalised(text: str) -> str:

@@ -150,22 +150,23 @@ def follow_up_reasons(
     form: FormDefinition | None,
     audience: str,
     *,
-    concern_audiences: Iterable[str],
     concern_words: Iterable[str],
 ) -> list[str]:
     """Why a response needs a person: a child who asked for someone to get in
-    touch, or whose words raise a concern. Looked at even when the response
-    itself is quarantined (an expired link, say): safety first."""
+    touch, or a respondent whose words raise a concern (``concern_words``: the
+    words this audience's free text is read for, concerns.concern_words_for;
+    none: not read). Looked at even when the response itself is quarantined
+    (an expired link, say): safety first."""
     if not isinstance(answers, dict):
         return []
     reasons = []
     # "Not sure" counts as asking (FormDefinition.follow_up_answers); the page tells which it was.
     if form is not None and form.asks_for_contact(answers):
         reasons.append("asked_for_contact")
-    if audience in concern_audiences:
-        texts = [value for value in answers.values() if isinstance(value, str)]
-        if any(find_concern_words(text, concern_words) for text in texts):
-            reasons.append("concern_words")
+    concern_words = tuple(concern_words)
+    texts = [value for value in answers.values() if isinstance(value, str)] if concern_words else []
+    if any(find_concern_words(text, concern_words) for text in texts):
+        reasons.append("concern_words")
     return reasons
 
 

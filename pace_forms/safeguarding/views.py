@@ -16,7 +16,7 @@ from pace_forms.accounts.access import audit, audit_viewed, follow_up_of_mine, o
 from pace_forms.database import begin_writing
 from pace_forms.extensions import db
 from pace_forms.models import Area, FollowUp, utc_now
-from pace_forms.safeguarding.concerns import DEFAULT_CONCERN_WORDS
+from pace_forms.safeguarding.concerns import concern_words_for
 from pace_forms.safeguarding.services import (
     RESPONDENT_WORDS,
     AlreadyTakenOn,
@@ -72,14 +72,13 @@ def take_on_form(follow_up_id: int, back: str, formdata=None) -> TakeOnForm:
 
 
 def card_of(row: FollowUpRow, now: datetime, back: str, form: TakeOnForm | None = None) -> FollowUpCard:
-    concern_words = current_app.config["CONCERN_WORDS"] or DEFAULT_CONCERN_WORDS
     return FollowUpCard(
         row=row,
         asked=what_was_asked(row),
         respondent=RESPONDENT_WORDS.get(row.audience, row.audience),
         waited=waiting_words(row.raised_at, row.acknowledged_at or now),
         is_overdue=is_overdue(row, now, current_app.config["FOLLOW_UP_OVERDUE_HOURS"]),
-        concern_words=concern_words_in(row, concern_words) if "concern_words" in row.reasons else [],
+        concern_words=concern_words_in(row, concern_words_for(row.audience, current_app.config)) if "concern_words" in row.reasons else [],
         form=None if row.acknowledged_at else (form or take_on_form(row.id, back, formdata=None)),
         overdue_hours=current_app.config["FOLLOW_UP_OVERDUE_HOURS"],
     )
