@@ -126,16 +126,17 @@ def openapi_document(max_items: int, max_bytes: int) -> dict[str, Any]:
             "/api/v1/areas/{code}/measures": {
                 "get": {
                     "operationId": "getAreaMeasures",
-                    "summary": "An area's timescale measures: each aim's children, median, share within the aim, points in chart order and run-chart analysis",
+                    "summary": "An area's timescale measures (each aim's children, median, share within the aim, points in chart order, run-chart analysis) and balancing measures (per measure, period and respondent type: n, positive, positive_pct, suppressed)",
                     "description": "Consultants and admins of the area, signed in or with Authorization: Bearer <token>. Another area's code answers 404. The same figures as `pace-forms measures`.",
                     "parameters": [
                         {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}},
                         {"name": "as_of", "in": "query", "required": False, "schema": {"type": "string", "format": "date"}, "description": "Count steps completed by this date (default: today)"},
                         {"name": "baseline_before", "in": "query", "required": False, "schema": {"type": "string", "format": "date"}, "description": "Freeze each run chart's median on the points that ended before this date"},
+                        {"name": "period", "in": "query", "required": False, "schema": {"enum": ["month", "quarter"]}, "description": "The balancing measures' period (default month)"},
                     ],
                     "responses": {
                         "200": {"description": "The area's figures", "content": {"application/json": {"schema": {"type": "object", "required": ["area", "as_of", "measures", "aim1_home_over_2y"]}}}},
-                        "400": _error_reply("A date is not in the form YYYY-MM-DD; `where` names the parameter"),
+                        "400": _error_reply("A date is not in the form YYYY-MM-DD, or the period is not month or quarter; `where` names the parameter"),
                         "401": _error_reply("Not signed in and no valid API token"),
                         "403": _error_reply("A worker: the measures hold child-level points"),
                         "404": _error_reply("No such area, or not one of yours"),

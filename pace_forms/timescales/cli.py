@@ -8,12 +8,13 @@ from datetime import date
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from pace_forms.areas.services import AreaSettingsError, find_area
 from pace_forms.audit.services import COMMAND_LINE_ACTOR, record_event
 from pace_forms.extensions import db
+from pace_forms.measures.balancing import balancing_report, count_answers
 from pace_forms.measures.report import report_csv, timescale_report
 from pace_forms.models import utc_now
 from pace_forms.timescales.reading import FileProblem, iter_problem_lines, read_column_map, read_journeys
@@ -80,15 +81,18 @@ def parse_as_of(ctx, param, value: str | None) -> date | None:
 @click.option("--area", "area_code", required=True, help="The area's code.")
 @click.option("--as-of", callback=parse_as_of, help="Count steps completed by this date, YYYY-MM-DD (default: today).")
 @click.option("--baseline-before", callback=parse_as_of, help="Freeze each run chart's median on the points that ended before this date, YYYY-MM-DD.")
+@click.option("--period", type=click.Choice(["month", "quarter"]), default="month", show_default=True, help="The balancing measures' period.")
+@click.option("--all-figures", is_flag=True, help="Show balancing cells under PACE_MIN_CELL too (an admin's view); by default they are hidden as on the pages.")
 @click.option("--format", "output", type=click.Choice(["json", "csv"]), default="json", show_default=True)
 @with_appcontext
-def measures_command(area_code: str, as_of: date | None, baseline_before: date | None, output: str) -> None:
-    """Print an area's timescale measures: the figures the page and the API show."""
+def measures_command(area_code: str, as_of: date | None, baseline_before: date | None, period: str, all_figures: bool, output: str) -> None:
+    """Print an area's timescale and balancing measures: the figures the pages and the API show."""
     try:
         area = find_area(area_code)
     except AreaSettingsError as error:
         raise click.ClickException(str(error)) from None
     report = timescale_report(journeys_of(area), as_of or utc_now().date(), local_targets_of(area), baseline_before)
+    report["balancing"] = balancing_report(count_answers(db.session, area.id), period=period, min_cell=current_app.config["MIN_CELL"], sees_everything=all_figures)
     record_event("measures.exported", COMMAND_LINE_ACTOR, area_code=area.code, subject=f"timescales as of {report['as_of']}", detail={"format": output})
     db.session.commit()
     click.echo(json.dumps(report, indent=2) if output == "json" else report_csv(report), nl=output == "json")

@@ -98,3 +98,33 @@ def test_the_report_hides_small_cells_for_everyone_but_an_admin(app):
     march_parents = next(cell for cell in admin_view["measures"]["B1"]["periods"] if cell["period"] == "2026-03" and cell["audience"] == "parent")
     assert (march_parents["n"], march_parents["positive"], march_parents["positive_pct"]) == (2, 1, 50.0)
     assert admin_view["hidden_cells"] == 0
+
+
+def test_the_measures_json_carries_the_balancing_section_protected_by_role(app, runner):
+    import json
+
+    from pace_forms.accounts.services import create_api_token, create_user
+    from pace_forms.models import utc_now
+
+    seeded(app)
+    with app.app_context():
+        consultant = create_user("fife@example.org", "consultant", ["FIFE"], "correct horse battery")
+        admin = create_user("admin@example.org", "admin", [], "correct horse battery")
+        secrets = {user.role: create_api_token(user, "test", utc_now()).secret for user in (consultant, admin)}
+        db.session.commit()
+    client = app.test_client()
+
+    def balancing(role: str) -> dict:
+        reply = client.get("/api/v1/areas/FIFE/measures", headers={"Authorization": f"Bearer {secrets[role]}"})
+        assert reply.status_code == 200
+        return reply.json["balancing"]
+
+    consultant_view, admin_view = balancing("consultant"), balancing("admin")
+    assert consultant_view["min_cell"] == 5 and consultant_view["measures"]["B1"]["label"] == "Parents felt listened to"
+    assert all(cell["n"] is None and cell["suppressed"] for cell in consultant_view["measures"]["B1"]["periods"])
+    assert any(cell["n"] == 2 for cell in admin_view["measures"]["B1"]["periods"])
+    printed = json.loads(runner.invoke(args=["measures", "--area", "FIFE"]).output)["balancing"]
+    assert printed == consultant_view
+    everything = json.loads(runner.invoke(args=["measures", "--area", "FIFE", "--all-figures"]).output)["balancing"]
+    assert everything == admin_view
+    assert client.get("/api/v1/areas/FIFE/measures?period=week", headers={"Authorization": f"Bearer {secrets['admin']}"}).json["error"]["where"] == "period"
