@@ -57,6 +57,7 @@ class RunChart:
     local_target: float | None = None
     local_target_label: str = ""
     notes: tuple[ChartNote, ...] = ()
+    y_max: float | None = None  # 100 for a share in percent
 
     def cache_key(self) -> str:
         return hashlib.sha256(json.dumps(asdict(self), default=str, sort_keys=True).encode()).hexdigest()
@@ -118,7 +119,7 @@ def plot(axes, chart: RunChart) -> None:
         axes.axvline(note.on, color="#555555", linestyle=(0, (2, 2)), linewidth=1)
         axes.annotate(str(note.number), xy=(note.on, 1), xycoords=("data", "axes fraction"), xytext=(3, -12), textcoords="offset points", color=INK, fontweight="bold")
     axes.set_ylabel(chart.y_label)
-    axes.set_ylim(bottom=0)
+    axes.set_ylim(bottom=0, top=chart.y_max)
     axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(axes.xaxis.get_major_locator()))
     axes.grid(axis="y", color="#dddddd", linewidth=0.6)
     axes.spines[["top", "right"]].set_visible(False)

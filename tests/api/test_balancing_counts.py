@@ -128,3 +128,28 @@ def test_the_measures_json_carries_the_balancing_section_protected_by_role(app, 
     everything = json.loads(runner.invoke(args=["measures", "--area", "FIFE", "--all-figures"]).output)["balancing"]
     assert everything == admin_view
     assert client.get("/api/v1/areas/FIFE/measures?period=week", headers={"Authorization": f"Bearer {secrets['admin']}"}).json["error"]["where"] == "period"
+
+
+def test_the_balancing_page_hides_small_groups_and_says_so(app):
+    from pace_forms.accounts.services import create_user
+    from tests.api.pages import hidden_field, page_text
+
+    seeded(app)
+    with app.app_context():
+        create_user("worker@example.org", "worker", ["FIFE"], "correct horse battery")
+        create_user("admin@example.org", "admin", [], "correct horse battery")
+        create_user("angus@example.org", "consultant", ["ANGUS"], "correct horse battery")
+        db.session.commit()
+
+    def page_for(email: str, path: str = "/areas/FIFE/balancing"):
+        client = app.test_client()
+        client.post("/sign-in", data={"email": email, "password": "correct horse battery", "csrf_token": hidden_field(client.get("/sign-in"), "csrf_token")})
+        return client.get(path)
+
+    worker = page_text(page_for("worker@example.org"))
+    assert "B1: Parents felt listened to" in worker and "fewer than 5 responses" in worker
+    assert "figures on this page are hidden" in worker
+    admin = page_for("admin@example.org")
+    assert "you see every figure" in page_text(admin) and admin.headers["Cache-Control"] == "no-store"
+    assert '<svg ' in admin.get_data(as_text=True)
+    assert page_for("angus@example.org").status_code == 404
