@@ -104,20 +104,20 @@ def test_at_1024_px_a_scale_is_one_row_and_on_a_phone_a_list(browser, live_serve
 def test_the_question_number_is_printed_once_and_heard_once(context, survey_path_for):
     page = context.new_page()
     page.goto(survey_path_for("parent-review"))
-    expect(page.locator("#progress-text")).to_have_text("Question 1 of 7")
+    expect(page.locator("#progress-text")).to_have_text("Question 1 of 12")
 
     shown = page.evaluate(
         """[...document.querySelectorAll("main *")]
-             .filter((element) => !element.children.length && element.textContent.trim() === "Question 1 of 7")
+             .filter((element) => !element.children.length && element.textContent.trim() === "Question 1 of 12")
              .filter((element) => element.getBoundingClientRect().width > 1).length"""
     )
-    assert shown == 1, f"'Question 1 of 7' is shown {shown} times"
+    assert shown == 1, f"'Question 1 of 12' is shown {shown} times"
     # A screen reader hears it in the question's name, where focus lands;
     # the line beside the bar is for eyes only, and no live region repeats it.
-    expect(page.get_by_role("group", name="Question 1 of 7 I understand what was decided about my child.")).to_be_visible()
+    expect(page.get_by_role("group", name="Question 1 of 12 Were you at the review meeting?")).to_be_visible()
     expect(page.locator("#progress-text")).to_have_attribute("aria-hidden", "true")
     page.get_by_role("button", name="Next", exact=True).click()
-    expect(page.locator("#q-listened_to")).to_be_focused()
+    expect(page.locator("#q-reports_in_time")).to_be_focused()
     assert not any("Question" in words for words in page.locator("[aria-live]").all_inner_texts())
 
 
@@ -127,37 +127,37 @@ def test_the_question_number_is_printed_once_and_heard_once(context, survey_path
 def test_skip_with_no_answer_moves_on_without_asking(context, survey_path_for):
     page = context.new_page()
     page.goto(survey_path_for(CHILD))
-    page.locator("#q-helped_by").get_by_role("button", name="Skip this question").click()
+    page.locator("#q-had_say").get_by_role("button", name="Skip this question").click()
 
-    expect(page.locator("#q-listened_to")).to_be_visible()
-    expect(page.locator("#q-listened_to")).to_be_focused()
+    expect(page.locator("#q-knows_next")).to_be_visible()
+    expect(page.locator("#q-knows_next")).to_be_focused()
     expect(page.locator("[data-skip-ask]:visible")).to_have_count(0)
 
 
 def test_skip_after_choosing_asks_and_keeps_or_clears_the_answer_as_told(context, survey_path_for, stored_responses):
     page = context.new_page()
     page.goto(survey_path_for(CHILD))
-    helped_by = page.locator("#q-helped_by")
-    helped_by.get_by_role("radio", name="Carer").check()
-    helped_by.get_by_role("button", name="Skip this question").click()
+    had_say = page.locator("#q-had_say")
+    had_say.get_by_role("radio", name="Yes").check()
+    had_say.get_by_role("button", name="Skip this question").click()
 
-    asked = helped_by.get_by_role("group", name="You have already chosen an answer here.")
+    asked = had_say.get_by_role("group", name="You have already chosen an answer here.")
     expect(asked).to_be_visible()
-    expect(helped_by.get_by_text("You have already chosen an answer here.")).to_be_focused()
-    expect(helped_by.get_by_role("radio", name="Carer")).to_be_checked()
+    expect(had_say.get_by_text("You have already chosen an answer here.")).to_be_focused()
+    expect(had_say.get_by_role("radio", name="Yes")).to_be_checked()
     asked.get_by_role("button", name="Keep my answer and go on").click()
-    expect(page.locator("#q-listened_to")).to_be_visible()
+    expect(page.locator("#q-knows_next")).to_be_visible()
 
-    listened = page.locator("#q-listened_to")
+    listened = page.locator("#q-knows_next")
     listened.get_by_role("radio", name="Yes").check()
     listened.get_by_role("button", name="Skip this question").click()
     listened.get_by_role("button", name="Clear my answer and skip").click()
-    expect(page.locator("#q-had_say")).to_be_visible()
+    expect(page.locator("#q-knows_worker")).to_be_visible()
     expect(listened.locator("input:checked")).to_have_count(0)
 
     send_from_here(page)
     [response] = wait_until(stored_responses)
-    assert response.raw["answers"] == {"helped_by": "carer"}
+    assert response.raw["answers"] == {"had_say": "yes"}
 
 
 # the "no voice" notice only where it helps
@@ -266,8 +266,8 @@ def test_the_header_shows_the_areas_settings_and_passes_axe(width, browser, live
 def test_skip_question_and_error_pages_pass_axe(width, browser, live_server, survey_path_for):
     context, page = new_page(browser, live_server, width)
     page.goto(survey_path_for(CHILD))
-    page.locator("#q-helped_by").get_by_role("radio", name="Carer").check()
-    page.locator("#q-helped_by").get_by_role("button", name="Skip this question").click()
+    page.locator("#q-had_say").get_by_role("radio", name="Yes").check()
+    page.locator("#q-had_say").get_by_role("button", name="Skip this question").click()
     problems = {"asked before skipping": serious_problems(page)}
     for path in ("/no-such-page", "/s/no-such-link", "/static/pictures/no-such.svg"):
         page.goto(path)
