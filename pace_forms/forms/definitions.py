@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import string
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -27,9 +28,26 @@ MAX_ITEMS = {"child-4-7": 6}
 READ_ALOUD_AUDIENCES = ("parent", "carer", "child-4-7", "child-8-11", "young-person")
 READ_ALOUD_FIRST_AUDIENCES = ("child-4-7", "child-8-11", "young-person")
 CHILD_AUDIENCES = ("child-4-7", "child-8-11", "young-person")
+# Parents and carers: their last page gives adult helplines (Samaritans, Breathing Space).
+FAMILY_ADULT_AUDIENCES = ("parent", "carer")
 # Besides a form's follow_up `when`: "not sure" to the get-in-touch question raises one too.
 FOLLOW_UP_ALSO_WHEN = ("not_sure",)
 TRANSLATION_STATUSES = ("machine-draft", "reviewed")
+# The honest first screen (DOMAIN.md "Honest promises"), one sentence or two
+# each, in the order shown. `safety` is the limit of confidentiality: every
+# child's form says it; an adult's form says it only where the deployment
+# reads that audience's comments for concerns (the page decides).
+PROMISE_NAMES = ("purpose", "no_name", "who_reads", "no_effect", "kept", "safety")
+PROMISES_REQUIRED = ("purpose", "no_name", "who_reads", "no_effect", "kept")
+# What a promise may name, filled in from the running system's settings so
+# that it stays true: the smallest group figures are shown for (MIN_CELL),
+# and how many months answers are kept (the area's, else PACE_RETENTION_MONTHS).
+PROMISE_PLACES = ("min_cell", "months")
+PROMISES_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {name: {"type": "string", "minLength": 1} for name in PROMISE_NAMES},
+}
 
 TRANSLATION_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -42,6 +60,7 @@ TRANSLATION_SCHEMA: dict[str, Any] = {
         "intro": {"type": "string"},
         "thanks": {"type": "string"},
         "follow_up_message": {"type": "string"},
+        "promises": PROMISES_SCHEMA,
         # Each question's words; the parts beyond these its type declares
         # (QuestionType.translatable_parts), checked per question below.
         "questions": {"type": "object", "additionalProperties": {"type": "object"}},
@@ -63,6 +82,9 @@ COMMON_QUESTION_PROPERTIES: dict[str, Any] = {
     "required": {"type": "boolean"},
     "skip": {"type": "boolean"},
     "meta": {"enum": list(META_KINDS)},
+    # Asked of the trusted adult helping a child (who helped, how the child
+    # took part): after the child's questions, and not counted in "question N of M".
+    "for_adult": {"type": "boolean"},
     "measure": {
         "type": "object",
         "required": ["code"],
@@ -97,6 +119,7 @@ FORM_SCHEMA: dict[str, Any] = {
         "audience": {"enum": list(AUDIENCES)},
         "locale": {"type": "string", "pattern": LOCALE_PATTERN},
         "format": {"enum": ["standard", "pictorial"]},
+        "promises": PROMISES_SCHEMA,
         "follow_up": {
             "type": "object",
             "required": ["question", "when", "message"],
@@ -139,6 +162,10 @@ class Question:
     @property
     def is_meta(self) -> bool:
         return "meta" in self.spec
+
+    @property
+    def is_for_adult(self) -> bool:
+        return bool(self.spec.get("for_adult", False))
 
     @property
     def measure_code(self) -> str | None:
@@ -186,6 +213,7 @@ class FormDefinition:
     intro: str | None = None
     thanks: str | None = None
     follow_up_message: str | None = None
+    promises: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def content_hash(self) -> str:
@@ -224,6 +252,12 @@ class FormDefinition:
         """Is it a child's or young person's own form (its last page then says
         where to get help now: Childline, and 999 in danger)?"""
         return self.audience in CHILD_AUDIENCES
+
+    @property
+    def is_for_a_family_adult(self) -> bool:
+        """Is it a parent's or carer's form (its last page then gives
+        Samaritans and Breathing Space)?"""
+        return self.audience in FAMILY_ADULT_AUDIENCES
 
     @property
     def offers_read_aloud(self) -> bool:
@@ -277,6 +311,40 @@ class FormDefinition:
         """The survey items: questions about the experience, not `meta` ones."""
         return [question for question in self.questions if not question.is_meta]
 
+    def counted_questions(self) -> list[Question]:
+        """The respondent's own questions, numbered "question N of M": all
+        but those asked of the adult helping."""
+        return [question for question in self.questions if not question.is_for_adult]
+
+    def answer_orders(self) -> dict[str, str]:
+        """Each question whose answers run from better to worse: which way
+        they are shown ("positive first" or "positive last")."""
+        orders = {question.key: question.kind.answer_order(question.spec) for question in self.questions}
+        return {key: order for key, order in orders.items() if order}
+
+    def promise_lines(self, *, min_cell: int, months: int, with_safety: bool) -> list[tuple[str, str]]:
+        """The honest first screen: (name, sentence) in order, with the
+        settings' numbers filled in. The limit of confidentiality is always
+        said to a child; to an adult only when ``with_safety``."""
+        lines = []
+        for name in PROMISE_NAMES:
+            words = self.promises.get(name)
+            if not words or (name == "safety" and not (with_safety or self.is_for_a_child)):
+                continue
+            lines.append((name, words.format(min_cell=min_cell, months=months)))
+        return lines
+
+    def for_area(self, *, card_words: str | None = None, card_hidden: bool = False) -> FormDefinition:
+        """The form as an area shows it: a picture sort's per-area card
+        with the area's own words, or left out."""
+        if not card_words and not card_hidden:
+            return self
+        questions = []
+        for question in self.questions:
+            spec = question.kind.for_area(dict(question.spec), card_words, card_hidden)
+            questions.append(Question(question.key, question.type, spec["text"], spec))
+        return replace(self, questions=tuple(questions))
+
     def localised(self, language: str) -> FormDefinition:
         """The same form with the words of one of its translations (falling
         back to the original for any string a draft translation lacks)."""
@@ -297,6 +365,7 @@ class FormDefinition:
             intro=translation.get("intro", self.intro),
             thanks=translation.get("thanks", self.thanks),
             follow_up_message=translation.get("follow_up_message", self.follow_up_message),
+            promises={**self.promises, **translation.get("promises", {})},
         )
 
     def to_public(self) -> dict[str, Any]:
@@ -414,6 +483,7 @@ def parse_definition(
         intro=document.get("intro"),
         thanks=document.get("thanks"),
         follow_up_message=(document.get("follow_up") or {}).get("message"),
+        promises=document.get("promises") or {},
     )
     problems = [f"{source}: {problem}" for problem in _check_form_rules(form)]
     if problems:
@@ -436,7 +506,8 @@ def _check_form_rules(form: FormDefinition) -> list[str]:
     """Rules across questions: pictorial formats, item limits, follow-up, translations."""
     problems = []
     if form.is_pictorial:
-        for question in form.questions:
+        # The adult's own questions are in words: the pictures are the child's.
+        for question in form.counted_questions():
             name = f"question {question.key!r}"
             if not question.kind.is_pictorial:
                 pictured = ", ".join(kind_name for kind_name, kind in QUESTION_TYPES.items() if kind.is_pictorial)
@@ -446,6 +517,14 @@ def _check_form_rules(form: FormDefinition) -> list[str]:
             missing = question.kind.missing_pictures(question.spec)
             if question.kind.is_pictorial and missing:
                 problems.append(f"{name}: every answer of a pictorial form needs an image; these have none: {', '.join(missing)}")
+    problems.extend(_check_promises(form))
+    adult_seen = False
+    for question in form.questions:
+        if question.is_for_adult:
+            adult_seen = True
+        elif adult_seen:
+            problems.append(f"question {question.key!r}: the questions for the adult helping (for_adult) must come after all the others")
+            break
     limit = MAX_ITEMS.get(form.audience)
     if limit is not None and len(form.items()) > limit:
         problems.append(f"a {form.audience} form may have at most {limit} items (questions without meta); this one has {len(form.items())}")
@@ -462,6 +541,32 @@ def _check_form_rules(form: FormDefinition) -> list[str]:
     return problems
 
 
+def _check_promises(form: FormDefinition) -> list[str]:
+    """A form that has a first screen has all of it, and names only the
+    settings the page fills in. (A form version from before the first screen
+    has none, and stays loadable for answers filled on it.)"""
+    if not form.promises:
+        return []
+    problems = []
+    wanted = [*PROMISES_REQUIRED, *(["safety"] if form.is_for_a_child else [])]
+    missing = [name for name in wanted if name not in form.promises]
+    if missing:
+        problems.append(f"promises lacks {', '.join(missing)} (every first screen says: {', '.join(wanted)})")
+    for language, translation in [(form.locale, {"promises": form.promises}), *form.document.get("translations", {}).items()]:
+        for name, words in (translation.get("promises") or {}).items():
+            problems.extend(f"promises.{name} ({language}): {problem}" for problem in _check_places(words))
+    return problems
+
+
+def _check_places(words: str) -> list[str]:
+    try:
+        places = [place for _, place, _, _ in string.Formatter().parse(words) if place is not None]
+    except ValueError as error:
+        return [f"{error} (write {{{{ and }}}} for a brace)"]
+    unknown = [place for place in places if place not in PROMISE_PLACES]
+    return [f"{{{place}}} is not something the page fills in (it fills in: {', '.join(PROMISE_PLACES)})" for place in unknown]
+
+
 def _check_translation(form: FormDefinition, translation: Mapping[str, Any]) -> list[str]:
     problems = []
     given = translation.get("questions", {})
@@ -475,6 +580,7 @@ def _check_translation(form: FormDefinition, translation: Mapping[str, Any]) -> 
     if not translation.get("complete"):
         return problems
     missing = [name for name in ("title", "intro", "thanks") if form.document.get(name) and name not in translation]
+    missing += [f"promises.{name}" for name in form.promises if name not in (translation.get("promises") or {})]
     if form.follow_up and "follow_up_message" not in translation:
         missing.append("follow_up_message")
     for question in form.questions:

@@ -76,6 +76,18 @@ class QuestionType:
     # export is called with the fieldset), or None.
     script: ClassVar[str | None] = None
 
+    def answer_order(self, question: dict[str, Any]) -> str | None:
+        """Which end of its answers the good one is at, as shown:
+        "positive first", "positive last", or None where the answers are not
+        better or worse (who helped, free text). A pictorial form keeps one
+        order on every question, so a child always finds "yes" and the happy
+        face on the same side."""
+        return None
+
+    def for_area(self, question: dict[str, Any], card_words: str | None, card_hidden: bool) -> dict[str, Any]:
+        """The question as an area shows it (see PictureSort); most types show it as written."""
+        return question
+
     def options(self, question: dict[str, Any]) -> list[Option]:
         """The answers, in order, in the question's words."""
         return self._options(question)
@@ -180,18 +192,29 @@ class Faces(QuestionType):
     """Pictorial faces, 3 or 5, each with its words; values 1 (worst) upwards."""
 
     name = "faces"
-    properties = {"faces": {"enum": [3, 5]}, "labels": {"type": "array", "items": {"type": "string"}}}
+    properties = {
+        "faces": {"enum": [3, 5]},
+        # `labels` are always given worst first (value 1 upwards).
+        "labels": {"type": "array", "items": {"type": "string"}},
+        # Show the happiest face first (the values stay 1 = worst).
+        "best_first": {"type": "boolean"},
+    }
     option_layout = "row"
     answers_are_pictures = True
+
+    def answer_order(self, question):
+        return "positive first" if question.get("best_first") else "positive last"
 
     def _options(self, question):
         count = question.get("faces", 5)
         words = question.get("labels") or FACE_WORDS[count]
         # Faces are drawn by the page (templates/macros/faces.html).
-        return [Option(index + 1, word, image=f"{DRAWN_PICTURE_PREFIX}{index + 1}-of-{count}") for index, word in enumerate(words[:count])]
+        options = [Option(index + 1, word, image=f"{DRAWN_PICTURE_PREFIX}{index + 1}-of-{count}") for index, word in enumerate(words[:count])]
+        return options[::-1] if question.get("best_first") else options
 
     def relabelled(self, question, labels):
-        return {**question, "labels": [labels.get(str(option.value), option.label) for option in self._options(question)]}
+        worst_first = sorted(self._options(question), key=lambda option: option.value)
+        return {**question, "labels": [labels.get(str(option.value), option.label) for option in worst_first]}
 
     def check_definition(self, question):
         problems = super().check_definition(question)
@@ -201,7 +224,9 @@ class Faces(QuestionType):
         return problems
 
 
-NEUTRAL_WORDS = {"not_sure": "Not sure", "prefer_not": "Prefer not to say"}
+NEUTRAL_WORDS = {"not_sure": "Not sure", "prefer_not": "Prefer not to say", "not_applicable": "Does not apply"}
+# Offered unless a question says not to; the others only where a question asks.
+NEUTRAL_BY_DEFAULT = ("not_sure", "prefer_not")
 
 
 class Scale(QuestionType):
@@ -214,6 +239,8 @@ class Scale(QuestionType):
         "labels": {"type": "array", "items": {"type": "string"}, "minItems": 5, "maxItems": 5},
         "not_sure": {"type": "boolean"},
         "prefer_not": {"type": "boolean"},
+        # "Does not apply" (a question about the child's views, when the child is a baby).
+        "not_applicable": {"type": "boolean"},
         # Words for the answers outside the scale, when not the built-in ones.
         "neutral_labels": {
             "type": "object",
@@ -227,9 +254,14 @@ class Scale(QuestionType):
         options = [Option(index + 1, word) for index, word in enumerate(words)]
         neutral_words = {**NEUTRAL_WORDS, **question.get("neutral_labels", {})}
         options += [
-            Option(value, neutral_words[value], is_neutral=True) for value in NEUTRAL_WORDS if question.get(value, True)
+            Option(value, neutral_words[value], is_neutral=True)
+            for value in NEUTRAL_WORDS
+            if question.get(value, value in NEUTRAL_BY_DEFAULT)
         ]
         return options
+
+    def answer_order(self, question):
+        return "positive last"
 
     def relabelled(self, question, labels):
         points = [option for option in self._options(question) if not option.is_neutral]
@@ -245,6 +277,9 @@ class YesNo(QuestionType):
     name = "yes_no"
     # Words for yes, not sure and no, when not the built-in ones.
     properties = {"labels": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 3, "maxItems": 3}}
+
+    def answer_order(self, question):
+        return "positive first"
 
     def _options(self, question):
         yes, not_sure, no = question.get("labels") or ("Yes", "Not sure", "No")
@@ -277,8 +312,16 @@ OPTION_LIST = {
 
 class Choice(QuestionType):
     name = "choice"
-    properties = {"options": OPTION_LIST}
+    properties = {
+        "options": OPTION_LIST,
+        # Where the answers run from better to worse, which way (for the
+        # pictorial rule of one order per form); absent when they do not.
+        "order": {"enum": ["positive first", "positive last"]},
+    }
     required = ("options",)
+
+    def answer_order(self, question):
+        return question.get("order")
 
     def _options(self, question):
         return [
@@ -390,11 +433,28 @@ class PictureSort(QuestionType):
                     "value": {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"},
                     "label": {"type": "string", "minLength": 1},
                     "image": {"type": "string", "pattern": "^[a-z0-9-]+$"},
+                    # An area may give this card its own words, or leave it
+                    # out (where "seeing my family" would hurt: the area's
+                    # family_card settings). At most one card a question.
+                    "per_area": {"type": "boolean"},
                 },
             },
         },
         "columns": {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 3, "maxItems": 3},
     }
+
+    def answer_order(self, question):
+        return "positive first"
+
+    def for_area(self, question, card_words, card_hidden):
+        """The question as an area shows it: its per-area card with the
+        area's words, or left out."""
+        cards = []
+        for card in question["cards"]:
+            if card.get("per_area") and card_hidden:
+                continue
+            cards.append({**card, "label": card_words} if card.get("per_area") and card_words else card)
+        return {**question, "cards": cards}
 
     def _options(self, question):
         words = question.get("columns") or [label for _, label in SORT_COLUMNS]
@@ -432,6 +492,8 @@ class PictureSort(QuestionType):
         duplicates = sorted({value for value in values if values.count(value) > 1})
         if duplicates:
             problems.append(f"cards repeat the value(s) {', '.join(duplicates)}")
+        if sum(1 for card in question["cards"] if card.get("per_area")) > 1:
+            problems.append("at most one card may be per_area (the one an area may reword or leave out)")
         return problems
 
     def coerce(self, question, raw):

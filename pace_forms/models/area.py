@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pace_forms.models.base import Base, UTCDateTime
@@ -28,6 +28,16 @@ class Area(Base):
     privacy_url: Mapped[str | None] = mapped_column(String(500))
     # A path on this server (the pages allow pictures from here only).
     logo_url: Mapped[str | None] = mapped_column(String(500))
+    # What the honest first screen and a follow-up promise say for this area
+    # (pace_forms/areas/services.py promises_of). Unset: plain defaults that
+    # promise only what the code does.
+    retention_months: Mapped[int | None] = mapped_column(Integer)
+    follow_up_who: Mapped[str | None] = mapped_column(String(200))
+    follow_up_days: Mapped[int | None] = mapped_column(Integer)
+    # The child's picture sort: the "seeing my family" card's words here, or
+    # left out where family time has stopped for many children.
+    family_card_words: Mapped[str | None] = mapped_column(String(100))
+    family_card_hidden: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     children: Mapped[list[Child]] = relationship(back_populates="area")
 

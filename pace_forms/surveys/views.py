@@ -12,7 +12,7 @@ from typing import Any
 from flask import Blueprint, abort, current_app, g, has_request_context, redirect, render_template, request, send_from_directory, session, url_for
 from werkzeug.datastructures import MultiDict
 
-from pace_forms.areas.services import header_of
+from pace_forms.areas.services import NO_PROMISES, AreaPromises, header_of, months_kept, promises_of
 from pace_forms.database import begin_writing
 from pace_forms.extensions import csrf, db, limiter
 from pace_forms.invitations.services import find_invitation, mark_opened
@@ -57,7 +57,48 @@ def default_page_words() -> dict[str, Any]:
     pages have it, and the respondent's area for the header, once known."""
     asked = request.args.get("lang", "") if has_request_context() else ""
     language = asked if asked and is_known_language(asked) else DEFAULT_LANGUAGE
-    return {**page_words(language), "area": g.get("respondent_area")}
+    # The footer's promise names the smallest group figures are shown for.
+    return {**page_words(language), "area": g.get("respondent_area"), "min_cell": int(current_app.config["MIN_CELL"])}
+
+
+def area_promises() -> AreaPromises:
+    return g.get("respondent_promises") or NO_PROMISES
+
+
+def promise_lines(form: FormDefinition) -> list[tuple[str, str]]:
+    """The form's first screen, with this deployment's and area's numbers:
+    figures only for groups of MIN_CELL or more; answers kept for the area's
+    stated months, never fewer than the purge keeps them (PACE_RETENTION_MONTHS).
+    An adult hears the limit of confidentiality only where their comments
+    are read for concerns (CONCERN_AUDIENCES)."""
+    config = current_app.config
+    return form.promise_lines(
+        min_cell=int(config["MIN_CELL"]),
+        months=months_kept(area_promises(), int(config["RETENTION_MONTHS"])),
+        with_safety=form.audience in (config.get("CONCERN_AUDIENCES") or ()),
+    )
+
+
+def follow_up_said(form: FormDefinition, strings: dict[str, str]) -> str | None:
+    """What a respondent who asked to be contacted is told: the form's thanks,
+    who is told (the area's words, else only what the code does), and a time
+    only where the area has set one."""
+    if not form.follow_up_message:
+        return None
+    promises = area_promises()
+    words = [form.follow_up_message]
+    if promises.follow_up_who:
+        words.append(strings["follow_up_who"].format(who=promises.follow_up_who))
+    else:
+        words.append(strings["follow_up_who_default"])
+    if promises.follow_up_days:
+        words.append(strings["follow_up_days"].format(days=promises.follow_up_days))
+    return " ".join(words)
+
+
+def as_the_area_shows_it(form: FormDefinition) -> FormDefinition:
+    promises = area_promises()
+    return form.for_area(card_words=promises.family_card_words, card_hidden=promises.family_card_hidden)
 
 
 @bp.get("/")
@@ -101,6 +142,7 @@ def take(token: str):
     if invitation is None:
         return render_template("surveys/link_problem.html", reason="unknown"), 404
     g.respondent_area = header_of(invitation.review.area)
+    g.respondent_promises = promises_of(invitation.review.area)
     if invitation.is_expired(utc_now()):
         return render_template("surveys/link_problem.html", reason="expired", expires_at=invitation.expires_at), 410
     source_form = current_forms().get(invitation.form_key)
@@ -136,7 +178,8 @@ def survey_page(
     problems: list[dict[str, str]] | None = None,
 ):
     errors = {problem["field"].removeprefix("answers."): problem["message"] for problem in problems or []}
-    form = source_form.localised(language)
+    form = as_the_area_shows_it(source_form.localised(language))
+    words = page_words(language)
     page = render_template(
         "surveys/take.html",
         form=form,
@@ -146,7 +189,9 @@ def survey_page(
         given=given or {},
         field_prefix=FIELD_PREFIX,
         languages=language_links(source_form, token, language),
-        **page_words(language),
+        promises=promise_lines(form),
+        follow_up_said=follow_up_said(form, words["t"]),
+        **words,
     )
     return page, 422 if errors else 200
 
@@ -190,6 +235,7 @@ def receive_plain_post(invitation: Invitation, token: str, source_form: FormDefi
     else:
         reason = "other"
     current_app.logger.info("plain post %s on invitation %s: %s (%s)", response_id, invitation.id, result.status, reason)
+    words = page_words(language)
     return render_template(
         "surveys/thanks.html",
         form=exact_form,
@@ -197,7 +243,8 @@ def receive_plain_post(invitation: Invitation, token: str, source_form: FormDefi
         reason=reason,
         # A quarantined response still raises its follow-up (recording.py).
         asked_for_contact=result.status == QUARANTINED and asked_for_contact(exact_form, given),
-        **page_words(language),
+        follow_up_said=follow_up_said(exact_form, words["t"]),
+        **words,
     )
 
 
@@ -213,8 +260,14 @@ def answered_page(invitation: Invitation, form: FormDefinition, language: str):
         response = db.session.get(Response, invitation.used_by_response_id)
         answers = response.raw.get("answers") if response is not None and isinstance(response.raw, dict) else None
         contact = asked_for_contact(form, answers)
+    words = page_words(language)
     return render_template(
-        "surveys/thanks.html", form=form, outcome="sent" if just_sent else "answered", asked_for_contact=contact, **page_words(language)
+        "surveys/thanks.html",
+        form=form,
+        outcome="sent" if just_sent else "answered",
+        asked_for_contact=contact,
+        follow_up_said=follow_up_said(form, words["t"]),
+        **words,
     )
 
 

@@ -137,9 +137,13 @@ function stepThrough(fieldsets, { onShow }) {
 
   // "Question n of total", the bar and the buttons; an answer that brings in
   // (or drops) a follow-on question changes the total.
+  // The questions for the adult helping a child come last and are not
+  // counted: they say who they are for instead.
   function updateProgress(steps = visible()) {
     const step = fieldsets.find((fieldset) => !fieldset.hidden);
-    const words = fill(template, { n: current + 1, total: steps.length });
+    const counted = steps.filter((fieldset) => !("forAdult" in fieldset.dataset));
+    const words =
+      "forAdult" in step.dataset ? form.dataset.forGrownUp : fill(template, { n: counted.indexOf(step) + 1, total: counted.length });
     step.querySelector(".question-number").textContent = words;
     progressText.textContent = words;
     progressFill.style.width = `${((current + 1) / steps.length) * 100}%`;

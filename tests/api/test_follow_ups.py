@@ -186,7 +186,7 @@ def test_a_parents_response_never_creates_a_follow_up(send, follow_ups, make_inv
 def test_a_young_childs_sort_and_request_for_contact_are_stored(send, follow_ups, invite_child, stored_responses):
     form_key = "child-4-7-review"
     item = child_item(invite_child(form_key), form_key, "yes")
-    item["answers"] = {"listened_to": 3, "feelings": {"school": "good", "home": "not_good"}, "contact_me": "yes"}
+    item["answers"] = {"had_say": "yes", "feelings": {"school": "good", "home": "not_good"}, "contact_me": "yes"}
 
     assert send(item) == ["created"]
 
@@ -227,6 +227,9 @@ def test_the_thanks_page_says_who_will_get_in_touch_after_asking(client, invite_
     assert "Your answers have been sent" in text
     assert "Someone will get in touch" in text
     assert squeezed(form.follow_up_message) in text
+    # With no area setting, only what the code does, and no time.
+    assert "We will tell the people who look after follow-ups in your area." in text
+    assert "within" not in text
     assert len(follow_ups()) == 1
     # Opened again later (by anyone with the phone), it says nothing of it: tests/api/test_thanks_page.py.
     assert squeezed(form.follow_up_message) not in page_text(client.get(f"/s/{token}"))
@@ -250,12 +253,12 @@ def test_the_thanks_page_says_nothing_of_contact_when_not_asked(client, invite_c
 def test_a_young_childs_sort_sent_from_the_plain_page_is_stored(client, invite_child, stored_responses):
     token = invite_child("child-4-7-review")
 
-    reply = post_plain(client, token, {"feelings.home": "good", "feelings.review": "not_sure", "listened_to": "3"})
+    reply = post_plain(client, token, {"feelings.home": "good", "feelings.review": "not_sure", "overall": "3"})
 
     assert reply.status_code == 303, page_text(reply)
     [response] = stored_responses()
     assert response.answers["feelings"].text == '{"home":"good","review":"not_sure"}'
-    assert response.answers["listened_to"].number == 3.0
+    assert response.answers["overall"].number == 3.0
 
 
 def test_the_same_request_for_contact_sent_at_the_same_moment_is_followed_up_once(at_once, invite_child, follow_ups):

@@ -43,8 +43,10 @@ def test_a_form_lists_every_question_with_its_answer_values(client):
     questions = {question["key"]: question for question in form["questions"]}
     assert list(questions) == [question.key for question in PARENT_FORM.questions]
     assert [question["text"] for question in form["questions"]] == [question.text for question in PARENT_FORM.questions]
-    assert questions["overall"]["text"] == "How do you feel about the review overall?"
-    assert [option["value"] for option in questions["overall"]["options"]] == [1, 2, 3, 4, 5]
+    # In words, not faces (issue 8): how fairly they were treated.
+    assert questions["overall"]["text"] == "Overall, how fairly were you treated?"
+    assert [option["label"] for option in questions["overall"]["options"]][:5] == ["Very unfairly", "Unfairly", "Neither fairly nor unfairly", "Fairly", "Very fairly"]
+    assert [option["value"] for option in questions["overall"]["options"]] == [1, 2, 3, 4, 5, "not_sure", "prefer_not"]
     assert [option["value"] for option in questions["understood_plan"]["options"]] == [1, 2, 3, 4, 5, "not_sure", "prefer_not"]
     not_sure = questions["knows_next"]["options"][5]
     assert (not_sure["label"], not_sure["neutral"]) == ("Not sure", True)
@@ -202,7 +204,8 @@ def test_a_form_can_be_fetched_in_one_of_its_languages(client):
     assert body["language"] == "pl"
     assert body["title"] == "Twoje zdanie o spotkaniu"
     assert "pl" in body["languages"]
-    labels = {option["value"]: option["label"] for option in body["questions"][0]["options"]}
+    understood = next(question for question in body["questions"] if question["key"] == "understood_plan")
+    labels = {option["value"]: option["label"] for option in understood["options"]}
     assert labels[1] != "Strongly disagree"
 
 

@@ -70,8 +70,10 @@ def test_the_page_of_each_form_shows_its_title_and_every_question(open_form, for
             assert option.label in text, f"{form_key}: answer {option.label!r} of {question.key!r} is not on the page"
         for card in question.cards():
             assert card.label in text
-    total = len(form.questions)
+    # The adult helping a child is asked last, and their questions are not counted.
+    total = len(form.counted_questions())
     assert f"Question {total} of {total}" in text
+    assert f"Question {total + 1} of" not in text
 
 
 @pytest.mark.parametrize("form_key", sorted(FORMS))
@@ -168,7 +170,7 @@ def young_child_token(make_invitation):
 
 def test_a_picture_sort_sent_by_a_device_is_stored_as_its_mapping(client, young_child_token, stored_responses):
     sort = {"review": "not_sure", "home": "good", "school": "not_good"}
-    item = sort_item(young_child_token(), {"feelings": sort, "listened_to": 3, "knows_next": "yes"})
+    item = sort_item(young_child_token(), {"feelings": sort, "overall": 3, "knows_next": "yes"})
 
     reply = client.post(RESPONSES_URL, json={"responses": [item]})
 
@@ -178,7 +180,7 @@ def test_a_picture_sort_sent_by_a_device_is_stored_as_its_mapping(client, young_
     # In the form's card order; not a number, not counted towards a share.
     assert feelings.text == '{"home":"good","school":"not_good","review":"not_sure"}'
     assert (feelings.number, feelings.is_positive) == (None, None)
-    assert response.answers["listened_to"] == ("HEARD", 3.0, None, True)
+    assert response.answers["overall"] == ("OVR", 3.0, None, True)
     assert response.answers["knows_next"] == ("NEXT", None, "yes", True)
 
 

@@ -173,7 +173,7 @@ def test_a_slip_says_nothing_about_the_child(worker_client):
     assert len(slips) == 4
     assert not any("FC/2026-0042" in slip for slip in slips)
     assert "we would like to hear how it went for you. Scan the code or type the link." in slips[0]
-    assert "there are 7 short questions" in slips[0]  # the parent form's own count
+    assert "there are 12 short questions" in slips[0]  # the parent form's own count
 
 
 def test_the_form_says_which_child_survey_fits_each_age_band(worker_client):

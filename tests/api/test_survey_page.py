@@ -59,7 +59,7 @@ def test_the_page_shows_the_form_title_and_every_question(survey):
         assert words in text
     assert f"Question 1 of {len(PARENT_FORM.questions)}" in text
     assert f"Question {len(PARENT_FORM.questions)} of {len(PARENT_FORM.questions)}" in text
-    assert "Strongly agree" in text and "Very happy" in text
+    assert "Strongly agree" in text and "Very fairly" in text
 
 
 def test_the_page_works_without_javascript_as_a_plain_form(survey):
@@ -216,7 +216,7 @@ def test_an_invalid_answer_shows_the_form_again_naming_the_question(client, surv
     assert reply.status_code == 422
     text = page_text(reply)
     assert "Please check your answers" in text
-    assert "How do you feel about the review overall?: '9' is not one of the answers" in text
+    assert "Overall, how fairly were you treated?: '9' is not one of the answers" in text
     assert stored_responses() == []
     body = reply.get_data(as_text=True)
     # The other answers are kept, and the same response id, so a resend is safe.

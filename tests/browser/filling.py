@@ -76,8 +76,11 @@ def fill_one_screen_at_a_time(page: Page, form: FormDefinition) -> dict[str, Any
     """Answer every question, pressing Next between them, without sending."""
     expected = {}
     total = len(form.questions)
+    # The adult helping a child is asked last, and is not counted.
+    counted = len(form.counted_questions())
     for index, question in enumerate(form.questions, start=1):
-        expect(page.locator("#progress-text")).to_have_text(f"Question {index} of {total}")
+        words = "For the grown-up helping" if question.is_for_adult else f"Question {index} of {counted}"
+        expect(page.locator("#progress-text")).to_have_text(words)
         expect(page.locator("fieldset.question:visible")).to_have_count(1)
         value = answer(page, form, question)
         expected[question.key] = stored_value(question, value)

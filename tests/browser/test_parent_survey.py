@@ -20,6 +20,7 @@ from pace_forms.invitations.services import (
 from tests.browser.conftest import wait_until
 
 EXPECTED_ANSWERS = {
+    "attended": "part",
     "understood_plan": 4.0,
     "listened_to": 5.0,
     "had_say": 2.0,
@@ -52,22 +53,29 @@ def choose(page, question_key: str, label: str) -> None:
 
 def answer_every_question_one_screen_at_a_time(page) -> None:
     progress = page.locator("#progress-text")
-    expect(progress).to_have_text("Question 1 of 7")
+    expect(progress).to_have_text("Question 1 of 12")
     next_button = page.get_by_role("button", name="Next")
-    choose(page, "understood_plan", "Agree")
+    choose(page, "attended", "For part of it")
     next_button.click()
-    expect(progress).to_have_text("Question 2 of 7")
-    expect(page.locator("#q-understood_plan")).to_be_hidden()
+    expect(progress).to_have_text("Question 2 of 12")
+    expect(page.locator("#q-attended")).to_be_hidden()
     expect(page.locator("fieldset.question:visible")).to_have_count(1)
-    choose(page, "listened_to", "Strongly agree")
-    next_button.click()
+    next_button.click()  # reports_in_time: left unanswered
     choose(page, "had_say", "Disagree")
     next_button.click()
+    choose(page, "listened_to", "Strongly agree")
+    next_button.click()
+    choose(page, "understood_plan", "Agree")
+    next_button.click()
+    next_button.click()  # understood_why
     choose(page, "knows_next", "Not sure")
     next_button.click()
-    page.get_by_role("radio", name="Happy", exact=True).check()
+    next_button.click()  # respected
+    next_button.click()  # knows_contact
+    expect(progress).to_have_text("Question 10 of 12")
+    choose(page, "overall", "Fairly")
     next_button.click()
-    expect(progress).to_have_text("Question 6 of 7")
+    expect(progress).to_have_text("Question 11 of 12")
     page.locator("#input-comment").fill(EXPECTED_ANSWERS["comment"])
     next_button.click()
     choose(page, "helped_by", "Yes, an advocate")
@@ -122,12 +130,13 @@ def test_the_survey_works_as_a_plain_form_without_javascript(browser, live_serve
     page = context.new_page()
     page.goto(survey_path)
     # Every question is on the one page, each with its answers as words.
-    expect(page.locator("fieldset.question")).to_have_count(7)
+    expect(page.locator("fieldset.question")).to_have_count(12)
+    choose(page, "attended", "For part of it")
     choose(page, "understood_plan", "Agree")
     choose(page, "listened_to", "Strongly agree")
     choose(page, "had_say", "Disagree")
     choose(page, "knows_next", "Not sure")
-    page.get_by_role("radio", name="Happy", exact=True).check()
+    choose(page, "overall", "Fairly")
     page.locator("#input-comment").fill(EXPECTED_ANSWERS["comment"])
     choose(page, "helped_by", "Yes, an advocate")
     page.get_by_role("button", name="Send my answers").click()
@@ -145,14 +154,14 @@ def test_the_survey_page_has_no_serious_accessibility_problems(browser, live_ser
     context = browser.new_context(base_url=live_server.url, viewport={"width": width, "height": 800})
     page = context.new_page()
     page.goto(survey_path)
-    expect(page.locator("#progress-text")).to_have_text("Question 1 of 7")
+    expect(page.locator("#progress-text")).to_have_text("Question 1 of 12")
     results = Axe().run(page)
     serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
     assert serious == [], results.generate_report()
     # Nothing scrolls sideways on a narrow phone.
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     # Answer targets are big enough for a thumb.
-    box = page.locator("#q-understood_plan label.option").first.bounding_box()
+    box = page.locator("#q-attended label.option").first.bounding_box()
     assert box["height"] >= 48
     context.close()
 
@@ -160,24 +169,24 @@ def test_the_survey_page_has_no_serious_accessibility_problems(browser, live_ser
 def test_keyboard_alone_can_answer_and_move_on(context, survey_path):
     page = context.new_page()
     page.goto(survey_path)
-    expect(page.locator("#progress-text")).to_have_text("Question 1 of 7")
+    expect(page.locator("#progress-text")).to_have_text("Question 1 of 12")
     # Skip link, languages, read aloud, then the first answer: all by Tab.
     reached = []
     for _ in range(10):
         page.keyboard.press("Tab")
         reached.append(page.evaluate("document.activeElement.textContent.trim() || document.activeElement.value"))
-        if page.evaluate("document.activeElement.matches('#q-understood_plan input')"):
+        if page.evaluate("document.activeElement.matches('#q-attended input')"):
             break
     assert "Read aloud" in reached
     page.keyboard.press("Space")
-    assert page.locator("#q-understood_plan input:checked").count() == 1
+    assert page.locator("#q-attended input:checked").count() == 1
     focused_has_outline = page.evaluate("getComputedStyle(document.activeElement.closest('label')).outlineStyle")
     assert focused_has_outline != "none"
     page.get_by_role("button", name="Next").focus()
     page.keyboard.press("Enter")
-    expect(page.locator("#progress-text")).to_have_text("Question 2 of 7")
+    expect(page.locator("#progress-text")).to_have_text("Question 2 of 12")
     # Focus moves to the new question so a screen reader announces it.
-    assert page.evaluate("document.activeElement.id") == "q-listened_to"
+    assert page.evaluate("document.activeElement.id") == "q-reports_in_time"
 
 
 def test_a_link_that_does_not_work_says_so_in_words(context):

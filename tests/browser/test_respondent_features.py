@@ -45,11 +45,12 @@ def test_read_aloud_speaks_the_question_and_its_answers(context, survey_path_for
     page = context.new_page()
     page.goto(survey_path_for(CHILD))
     page.locator("#read-each-aloud").uncheck()
-    go_to_question(page, "#q-listened_to")
-    page.locator("#q-listened_to").get_by_role("button", name="Read aloud").click()
+    go_to_question(page, "#q-knows_next")
+    page.locator("#q-knows_next").get_by_role("button", name="Read aloud").click()
     spoken = page.evaluate("window.__spoken")
     assert len(spoken) == 1
-    assert "listen" in spoken[0].lower()
+    # The same words as on the screen: the question, then its answers.
+    assert spoken[0] == "Has a grown-up told you what will happen next? Yes. Not sure. No."
     expect(page.locator("#no-voice-notice")).to_be_hidden()
 
 
@@ -59,7 +60,7 @@ def test_read_each_question_aloud_speaks_as_the_child_moves_on(context, survey_p
     page.goto(survey_path_for(CHILD))
     expect(page.locator("#read-each-aloud")).to_be_checked()  # on by default for pictorial forms
     page.get_by_role("button", name="Next", exact=True).click()
-    expect(page.locator("#q-listened_to")).to_be_visible()
+    expect(page.locator("#q-knows_next")).to_be_visible()
     wait_until(lambda: page.evaluate("window.__spoken.length") == 1, timeout=5)
 
 
@@ -70,7 +71,7 @@ def test_with_no_voice_the_page_says_so_in_words(context, survey_path_for):
     notice = page.locator("#no-voice-notice")
     expect(notice).to_be_visible()
     expect(notice).to_contain_text("no voice for reading aloud")
-    page.locator("#q-helped_by").get_by_role("button", name="Read aloud").click()
+    page.locator("#q-had_say").get_by_role("button", name="Read aloud").click()
     expect(notice).to_be_focused()
     assert page.evaluate("window.__spoken") == []
 
@@ -88,8 +89,9 @@ def test_a_parent_can_switch_to_polish_even_offline_and_the_answer_records_it(br
     assert page.evaluate("document.documentElement.lang") == "pl"
     expect(page.get_by_text(re.compile("przez komputer|komputer"))).to_be_visible()  # machine-draft notice
     expect(page.get_by_role("button", name="Dalej", exact=True)).to_be_visible()
-    page.locator("#q-understood_plan label.option").first.click()
-    for _ in range(6):
+    expect(page.get_by_role("region", name="Zanim zaczniesz")).to_contain_text("Nie pytamy o Twoje imię")
+    page.locator("#q-attended label.option").first.click()
+    for _ in range(11):
         page.get_by_role("button", name="Dalej", exact=True).click()
     page.locator("#submit").click()
     live_server.start()

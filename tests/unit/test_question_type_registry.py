@@ -157,7 +157,7 @@ def test_the_child_form_lists_the_media_its_page_needs():
     media = FORMS["child-4-7-review"].media()
 
     # Every picture a question, answer or card shows, as files; faces are drawn.
-    for name in ("carer", "ear", "heart", "house", "school", "meeting", "tick", "cross", "phone"):
+    for name in ("speech-bubble", "calendar", "heart", "cards", "house", "school", "meeting", "tick", "cross", "phone"):
         assert name in media.pictures
     assert not any(is_drawn(name) for name in media.pictures)
     assert len(media.pictures) == len(set(media.pictures))

@@ -22,8 +22,13 @@ FORM_KEYS = sorted(path.stem for path in FORMS_DIR.glob("*.yaml") if path.name n
 # Read once to choose which tests apply to which form; each test reads again.
 AT_COLLECTION = load_forms(FORMS_DIR)
 CHILD_AUDIENCES = ("child-4-7", "child-8-11", "young-person")
-# The construct codes of DOMAIN.md.
-MEASURE_CODES = {"PREP", "SAY", "HEARD", "UNDER", "WHY", "NEXT", "RESP", "CONTACT", "CHILDV", "TIME", "CONF", "LOAD", "OVR", "TXT"}
+# The construct codes of DOMAIN.md, and FEEL: the young child's picture sort
+# (how they feel about home, school, family, their worker, the meeting),
+# coded so it can be read, though it feeds no balancing measure.
+MEASURE_CODES = {
+    "PREP", "SAY", "HEARD", "UNDER", "WHY", "NEXT", "RESP", "CONTACT", "CHILDV", "TIME", "CONF", "LOAD", "OVR", "TXT",
+    "INFL", "FEAS", "FAMV", "ATTEND", "FEEL",
+}  # fmt: skip
 
 
 def real_pictures() -> set[str]:
@@ -196,7 +201,8 @@ def test_there_is_a_form_for_each_age_of_child():
 @pytest.mark.parametrize("key", [key for key in FORM_KEYS if AT_COLLECTION[key].audience in CHILD_AUDIENCES])
 def test_a_childs_form_ends_by_asking_whether_to_get_in_touch(key):
     form = shipped(key)
-    last = form.questions[-1]
+    # The child's own last question: only the adult helping is asked after it.
+    last = form.counted_questions()[-1]
 
     assert last.type == "yes_no", f"{key}: the last question is {last.key!r} ({last.type})"
     assert form.follow_up is not None, f"{key} has no follow_up"
@@ -245,7 +251,7 @@ def test_a_young_childs_form_is_pictorial_with_a_picture_for_every_question_and_
     form = shipped(key)
 
     assert form.is_pictorial
-    for question in form.questions:
+    for question in form.counted_questions():
         assert question.spec.get("image"), f"question {question.key!r} has no picture"
         for option in question.options():
             assert option.image, f"question {question.key!r}: answer {option.label!r} has no picture"
@@ -310,3 +316,76 @@ def test_meta_questions_feed_no_measure(key):
 def test_pictures_directory_is_where_the_app_serves_them():
     assert (STATIC / "pictures").is_dir()
     assert Path(STATIC / "pictures" / "tick.svg").is_file()
+
+
+# issue 8: honest promises, and pictures a young child cannot misread
+
+
+@pytest.mark.parametrize("key", FORM_KEYS)
+def test_every_form_opens_with_its_honest_promises(key):
+    form = shipped(key)
+    lines = dict(form.promise_lines(min_cell=7, months=40, with_safety=True))
+
+    for name in ("purpose", "no_name", "who_reads", "no_effect", "kept"):
+        assert lines.get(name), f"{key}: the first screen lacks {name}"
+    # The numbers are the running settings', never written into the form.
+    assert "7" in lines["who_reads"] and "5" not in lines["who_reads"], lines["who_reads"]
+    assert "40" in lines["kept"]
+    if form.is_for_a_child:
+        assert "not safe" in lines["safety"], "a child hears the limit of confidentiality at the start"
+
+
+@pytest.mark.parametrize("key", FORM_KEYS)
+def test_every_translated_first_screen_is_complete(key):
+    form = shipped(key)
+    for language in form.languages[1:]:
+        assert set(form.localised(language).promises) == set(form.promises)
+        assert form.localised(language).promises != form.promises, f"{key} {language}: the first screen is still in English"
+
+
+PICTORIAL = [key for key in FORM_KEYS if AT_COLLECTION[key].is_pictorial]
+
+
+@pytest.mark.parametrize("key", PICTORIAL)
+def test_a_pictorial_form_shows_every_answer_list_the_same_way_round(key):
+    orders = shipped(key).answer_orders()
+
+    assert set(orders.values()) == {"positive first"}, orders
+
+
+@pytest.mark.parametrize("key", PICTORIAL)
+def test_a_pictorial_form_gives_each_picture_one_meaning(key):
+    form = shipped(key)
+    meanings: dict[str, set[str]] = {}
+    for question in form.counted_questions():
+        meanings.setdefault(question.spec["image"], set()).add(f"question {question.key}")
+        for option in question.options():
+            if option.image and not option.image.startswith("face-"):
+                meanings.setdefault(option.image, set()).add(option.label)
+        for card in question.cards():
+            # "My worker" on a card is the same idea as "your worker" in a question.
+            meanings.setdefault(card.image, set()).add(f"card {card.value}")
+
+    shared = {picture: sorted(uses) for picture, uses in meanings.items() if len(uses) > 1}
+    assert shared == {"worker": ["card worker", "question knows_worker"]}
+
+
+@pytest.mark.parametrize("key", PICTORIAL)
+def test_the_adult_helpers_questions_come_last_and_are_not_counted(key):
+    form = shipped(key)
+    adults = [question for question in form.questions if question.is_for_adult]
+
+    assert adults, "who helped and how the child took part are asked of the adult"
+    assert form.questions[-len(adults):] == tuple(adults)
+    assert len(form.counted_questions()) <= 6
+
+
+@pytest.mark.parametrize("key", YOUNG)
+def test_the_young_childs_picture_sort_is_optional_and_coded(key):
+    form = shipped(key)
+    [sort] = [question for question in form.questions if question.cards()]
+
+    assert sort.spec.get("skip") and not sort.is_required
+    assert sort.measure_code in MEASURE_CODES
+    assert [card.value for card in sort.cards() if card.label == "Seeing my family"] == ["family"]
+    assert [card["value"] for card in sort.spec["cards"] if card.get("per_area")] == ["family"]
