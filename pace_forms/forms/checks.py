@@ -16,10 +16,11 @@ import textstat
 
 from pace_forms.forms.definitions import CHILD_AUDIENCES, FormDefinition, Question, is_drawn
 
-# A child's form shows "question N of M" over its counted questions; a young
-# child tires after about six (DOMAIN.md: "at most 5-6 child questions").
+# A pictorial form shows "question N of M" over its counted questions; a young
+# child tires after about six (DOMAIN.md, "Pictorial forms: ... at most 5-6
+# child questions"). Older children's forms (8-11, 12+) are not pictorial and
+# have no such limit in DOMAIN.md's formats table (docs/departures.md).
 MAX_COUNTED_CHILD_QUESTIONS = 6
-COUNTED_CHILD_AUDIENCES = ("child-4-7", "child-8-11")
 # Flesch-Kincaid grade of the words a respondent reads, at most.
 CHILD_GRADE_LIMIT = 3
 ADULT_GRADE_LIMIT = 6
@@ -134,7 +135,7 @@ def _codes_used_twice(form: FormDefinition) -> list[Problem]:
 
 
 def _too_many_counted(form: FormDefinition) -> list[Problem]:
-    if form.audience not in COUNTED_CHILD_AUDIENCES:
+    if not form.is_pictorial:
         return []
     counted = counted_questions(form)
     if len(counted) <= MAX_COUNTED_CHILD_QUESTIONS:
@@ -144,7 +145,7 @@ def _too_many_counted(form: FormDefinition) -> list[Problem]:
         Problem(
             form.key,
             COUNTED_CHILD_QUESTIONS,
-            f"a {form.audience} form may count at most {MAX_COUNTED_CHILD_QUESTIONS} questions; this one counts {len(counted)} ({keys}). "
+            f"a pictorial form may count at most {MAX_COUNTED_CHILD_QUESTIONS} questions; this one counts {len(counted)} ({keys}). "
             f"Drop some, or mark the trusted adult's own questions {FOR_ADULT}: true",
             counted[MAX_COUNTED_CHILD_QUESTIONS].key,
         )
