@@ -100,7 +100,7 @@ def test_without_javascript_the_form_is_sent_over_https(browser, production_app,
     context = browser.new_context(base_url=https_server, viewport=PHONE, java_script_enabled=False, ignore_https_errors=True)
     page = context.new_page()
     page.goto(survey_path)
-    page.locator("#q-overall").get_by_role("radio", name="Happy", exact=True).check()
+    page.locator("#q-overall input[type=radio]").first.check()
     page.locator("#q-comment textarea").fill("Sent over TLS.")
 
     with page.expect_response(lambda reply: reply.request.method == "POST") as posted:

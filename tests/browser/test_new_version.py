@@ -81,7 +81,7 @@ def test_a_new_version_waits_for_half_filled_answers_and_never_mixes_with_the_ol
     page.goto(path)
     ready_offline(page)
     [old] = versions_on(page)
-    page.locator("#q-understood_plan label.option").first.click()  # half filled
+    page.locator("#q-attended label.option").first.click()  # half filled
 
     # A new version is deployed (one script changes) and the browser finds it.
     (static / "js" / "strings.js").write_text((static / "js" / "strings.js").read_text() + "\n// a new version\n")

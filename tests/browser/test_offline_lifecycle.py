@@ -163,13 +163,13 @@ def test_leaving_asks_first_only_while_answers_are_not_saved_on_the_device(conte
     page = context.new_page()
     page.goto(survey_path_for("parent-review"))
     ready_offline(page)
-    page.locator("#q-understood_plan label.option").first.click()
+    page.locator("#q-attended label.option").first.click()
     # An answer chosen but not saved anywhere: closing asks first.
     with page.expect_event("dialog") as asked:
         page.close(run_before_unload=True)
     assert asked.value.type == "beforeunload"
     asked.value.dismiss()  # stay
-    expect(page.locator("#q-understood_plan input:checked")).to_have_count(1)
+    expect(page.locator("#q-attended input:checked")).to_have_count(1)
     assert not page.is_closed()
 
     # Saved on the device (offline, waiting to be sent): nothing can be lost, nothing asked.
