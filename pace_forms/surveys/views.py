@@ -20,6 +20,7 @@ from pace_forms.models import Invitation, Response, utc_now
 from pace_forms.forms.catalogue import current_forms, definition_of, find_form_version
 from pace_forms.forms.definitions import FormDefinition, drop_unshown_answers, validate_answers
 from pace_forms.surveys.interface import interface_strings, is_known_language, language_name
+from pace_forms.safeguarding.concerns import concern_words_for
 from pace_forms.responses.recording import CONFLICT, CREATED, DUPLICATE, QUARANTINED, REJECTED, record_responses
 
 bp = Blueprint("surveys", __name__)
@@ -69,13 +70,13 @@ def promise_lines(form: FormDefinition) -> list[tuple[str, str]]:
     """The form's first screen, with this deployment's and area's numbers:
     figures only for groups of MIN_CELL or more; answers kept for the area's
     stated months, never fewer than the purge keeps them (PACE_RETENTION_MONTHS).
-    An adult hears the limit of confidentiality only where their comments
-    are read for concerns (CONCERN_AUDIENCES)."""
+    A respondent hears the limit of confidentiality wherever their comments
+    are read for concern words (CONCERN_AUDIENCES, ADULT_CONCERN_AUDIENCES)."""
     config = current_app.config
     return form.promise_lines(
         min_cell=int(config["MIN_CELL"]),
         months=months_kept(area_promises(), int(config["RETENTION_MONTHS"])),
-        with_safety=form.audience in (config.get("CONCERN_AUDIENCES") or ()),
+        with_safety=bool(concern_words_for(form.audience, config)),
     )
 
 

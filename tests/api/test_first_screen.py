@@ -65,13 +65,18 @@ def test_a_child_hears_the_limit_of_confidentiality_before_the_first_question(op
 
 
 def test_an_adult_is_told_of_the_limit_only_where_their_comments_are_read_for_concerns(app_with, backend, make_invitation):
-    # CONCERN_AUDIENCES (the deployment's setting) decides whether a parent's comment can raise a follow-up.
+    # CONCERN_AUDIENCES and ADULT_CONCERN_AUDIENCES (the deployment's settings)
+    # decide whether a parent's comment can raise a follow-up; by default it can.
     worried = "worried about someone's safety"
-    for audiences, expected in ((["child-8-11"], False), (["child-8-11", "parent"], True)):
-        app = app_with(backend, CONCERN_AUDIENCES=audiences)
+    for settings, expected in (
+        ({}, True),
+        ({"ADULT_CONCERN_AUDIENCES": []}, False),
+        ({"ADULT_CONCERN_AUDIENCES": [], "CONCERN_AUDIENCES": ["child-8-11", "parent"]}, True),
+    ):
+        app = app_with(backend, **settings)
         client = app.test_client()
         token = _invitation(app)
-        assert (worried in page_text(client.get(f"/s/{token}"))) is expected, audiences
+        assert (worried in page_text(client.get(f"/s/{token}"))) is expected, settings
 
 
 def _invitation(app) -> str:
