@@ -8,15 +8,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
+import yaml
 from sqlalchemy import case, distinct, func, select
 from sqlalchemy.orm import Session
 
+from pace_forms.config import PROJECT_ROOT
 from pace_forms.models import Answer, Response, Review
-
-CHILD_AUDIENCES = ("child-4-7", "child-8-11", "young-person")
-
 
 @dataclass(frozen=True)
 class BalancingMeasure:
@@ -28,18 +28,25 @@ class BalancingMeasure:
     concern: str = "down"
 
 
-# DOMAIN.md "Balancing measures"; B8 (share of comments negative) comes from
-# free text (measures.sentiment), not from coded answers.
-BALANCING_MEASURES = (
-    BalancingMeasure("B1", "Parents felt listened to", ("HEARD",), ("parent",)),
-    BalancingMeasure("B2", "Parents understood the decisions and the reasons", ("UNDER", "WHY"), ("parent",)),
-    BalancingMeasure("B3", "Carers were prepared in time", ("PREP",), ("carer",)),
-    BalancingMeasure("B4", "Children and young people had a say and were heard", ("SAY", "HEARD"), CHILD_AUDIENCES),
-    BalancingMeasure("B5", "Children know what happens next", ("NEXT",), CHILD_AUDIENCES),
-    BalancingMeasure("B6", "Workers had time to prepare", ("TIME",), ("worker",)),
-    BalancingMeasure("B7", "Workers are confident in the plan", ("CONF",), ("worker",)),
-    BalancingMeasure("P4", "The child's views were present", ("CHILDV",), ("carer", "worker")),
-)
+# The measures and the codes that feed them: forms/measures.yaml (checked
+# against DOMAIN.md and the shipped forms by tests/unit/test_measure_coverage.py).
+# Counted here: every measure of coded answers; B8 (share of comments
+# negative) comes from free text (measures.sentiment), P2 and P3 from
+# invitations, not answers.
+MEASURES_FILE = PROJECT_ROOT / "forms" / "measures.yaml"
+FROM_FREE_TEXT = ("TXT",)
+
+
+def load_balancing_measures(path: Path = MEASURES_FILE) -> tuple[BalancingMeasure, ...]:
+    written = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return tuple(
+        BalancingMeasure(key, entry["name"], tuple(entry["codes"]), tuple(entry["audiences"]))
+        for key, entry in written.items()
+        if entry.get("codes") and not set(entry["codes"]) & set(FROM_FREE_TEXT)
+    )
+
+
+BALANCING_MEASURES = load_balancing_measures()
 MEASURES_BY_KEY = {measure.key: measure for measure in BALANCING_MEASURES}
 COUNT_COLUMNS = ["measure", "audience", "held_on", "respondents", "answers", "positive"]
 

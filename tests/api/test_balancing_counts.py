@@ -120,7 +120,7 @@ def test_the_measures_json_carries_the_balancing_section_protected_by_role(app, 
         return reply.json["balancing"]
 
     consultant_view, admin_view = balancing("consultant"), balancing("admin")
-    assert consultant_view["min_cell"] == 5 and consultant_view["measures"]["B1"]["label"] == "Parents felt listened to"
+    assert consultant_view["min_cell"] == 5 and consultant_view["measures"]["B1"]["label"] == "Parents listened to"
     assert all(cell["n"] is None and cell["suppressed"] for cell in consultant_view["measures"]["B1"]["periods"])
     assert any(cell["n"] == 2 for cell in admin_view["measures"]["B1"]["periods"])
     printed = json.loads(runner.invoke(args=["measures", "--area", "FIFE"]).output)["balancing"]
@@ -147,7 +147,7 @@ def test_the_balancing_page_hides_small_groups_and_says_so(app):
         return client.get(path)
 
     worker = page_text(page_for("worker@example.org"))
-    assert "B1: Parents felt listened to" in worker and "fewer than 5 responses" in worker
+    assert "B1: Parents listened to" in worker and "fewer than 5 responses" in worker
     assert "figures on this page are hidden" in worker
     admin = page_for("admin@example.org")
     assert "you see every figure" in page_text(admin) and admin.headers["Cache-Control"] == "no-store"
