@@ -160,3 +160,17 @@ def balancing_report(counts: pd.DataFrame, *, period: str, min_cell: int, sees_e
                           "longest_run": analysis.longest_run, "crossings": analysis.crossings},
         }
     return {"period": period, "min_cell": min_cell, "measures": measures, "hidden_cells": hidden_cells}
+
+
+EXPORT_COLUMNS = ("measure", "label", "period", "audience", "n", "positive", "positive_pct", "band", "hidden")
+
+
+def report_rows(report: dict[str, object]) -> list[dict[str, object]]:
+    """The protected report as table rows: what a page shows, as an export
+    holds it (a hidden cell has no figures, only why)."""
+    return [
+        {"measure": key, "label": figures["label"], "period": cell["period"], "audience": cell["audience"], "n": cell["n"],
+         "positive": cell["positive"], "positive_pct": cell["positive_pct"], "band": cell["band"], "hidden": cell["suppressed"]}
+        for key, figures in report["measures"].items()
+        for cell in figures["periods"]
+    ]

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, current_app, render_template, request
+import io
+
+import pandas as pd
+from flask import Blueprint, Response, current_app, render_template, request
 from flask_login import current_user
 
-from pace_forms.accounts.access import area_for, audit_viewed, staff_only, visible_area_ids
+from pace_forms.accounts.access import area_for, audit, audit_viewed, staff_only, visible_area_ids
 from pace_forms.extensions import db
-from pace_forms.measures.balancing import BALANCING_MEASURES, balancing_report, count_answers
+from pace_forms.measures.balancing import BALANCING_MEASURES, EXPORT_COLUMNS, balancing_report, count_answers, report_rows
 from pace_forms.timescales import services as timescales
 
 bp = Blueprint("measures", __name__)
@@ -51,15 +54,39 @@ def chart_of(area, key: str, figures: dict, notes) -> str:
     )
 
 
-@bp.get("/areas/<code>/balancing")
-@staff_only()
-def balancing(code: str):
-    area = area_for(code)
+def protected_report(area) -> tuple[dict, str, bool]:
     period = request.args.get("period", "month")
     if period not in ("month", "quarter"):
         period = "month"
     sees_everything = visible_area_ids(current_user) is None
     report = balancing_report(count_answers(db.session, area.id), period=period, min_cell=current_app.config["MIN_CELL"], sees_everything=sees_everything)
+    return report, period, sees_everything
+
+
+@bp.get("/areas/<code>/balancing.<any(csv, xlsx):extension>")
+@staff_only()
+def balancing_export(code: str, extension: str):
+    """The page's tables as CSV or XLSX, with the same small-number protection."""
+    area = area_for(code)
+    report, period, _ = protected_report(area)
+    frame = pd.DataFrame(report_rows(report), columns=list(EXPORT_COLUMNS))
+    audit("export.balancing", area_code=area.code, subject=f"balancing by {period}", format=extension)
+    db.session.commit()
+    name = f"balancing-{area.code}-{period}.{extension}"
+    if extension == "csv":
+        body, mimetype = frame.to_csv(index=False).encode("utf-8-sig"), "text/csv"
+    else:
+        buffer = io.BytesIO()
+        frame.to_excel(buffer, index=False, sheet_name="balancing")
+        body, mimetype = buffer.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.get("/areas/<code>/balancing")
+@staff_only()
+def balancing(code: str):
+    area = area_for(code)
+    report, period, sees_everything = protected_report(area)
     notes = timescales.annotations_of(area)
     charts = {key: chart_of(area, key, figures, notes) for key, figures in report["measures"].items() if figures["periods"]}
     audit_viewed("balancing measures", area, period=period)

@@ -124,6 +124,7 @@ EXPECTATIONS = {
     ("GET", "/journeys/<int:journey_id>"): expect("302 200 200 404 403 403 403"),
     ("GET", "/api/v1/areas/<code>/measures"): expect("401 200 200 404 403 403 403"),
     ("GET", "/areas/<code>/balancing"): expect("302 200 200 404 200 404 200"),
+    ("GET", "/areas/<code>/balancing.<any(csv, xlsx):extension>"): expect("302 200 200 404 200 404 200", path="/areas/{area_a}/balancing.csv"),
     # Test-only routes (below) built the way area pages and API routes are, so
     # that the 404-and-audit rule is exercised before those routes exist.
     ("GET", "/test-probe/areas/<code>"): expect("302 200 200 404 200 404 200"),

@@ -153,3 +153,39 @@ def test_the_balancing_page_hides_small_groups_and_says_so(app):
     assert "you see every figure" in page_text(admin) and admin.headers["Cache-Control"] == "no-store"
     assert '<svg ' in admin.get_data(as_text=True)
     assert page_for("angus@example.org").status_code == 404
+
+
+def test_csv_and_xlsx_exports_never_show_a_worker_a_small_cell_or_one_found_by_subtraction(app):
+    import io
+
+    import pandas as pd
+
+    from pace_forms.accounts.services import create_user
+    from pace_forms.models import AuditEvent
+    from tests.api.pages import hidden_field
+
+    with app.app_context():
+        area = find_or_create_area("FIFE")
+        review = find_or_create_review(find_or_create_child(area, "C-1"), date(2026, 5, 4))
+        for audience, count in (("child-8-11", 3), ("young-person", 12), ("child-4-7", 10)):
+            for number in range(count):
+                respond(review, audience, {"SAY": number % 2 == 0})
+        create_user("worker@example.org", "worker", ["FIFE"], "correct horse battery")
+        db.session.commit()
+    client = app.test_client()
+    client.post("/sign-in", data={"email": "worker@example.org", "password": "correct horse battery", "csrf_token": hidden_field(client.get("/sign-in"), "csrf_token")})
+
+    csv_reply = client.get("/areas/FIFE/balancing.csv")
+    assert csv_reply.status_code == 200 and csv_reply.headers["Cache-Control"] == "no-store"
+    assert csv_reply.headers["Content-Disposition"] == 'attachment; filename="balancing-FIFE-month.csv"'
+    xlsx_reply = client.get("/areas/FIFE/balancing.xlsx")
+    for frame in (pd.read_csv(io.BytesIO(csv_reply.data), encoding="utf-8-sig"), pd.read_excel(io.BytesIO(xlsx_reply.data))):
+        b4 = frame[frame["measure"] == "B4"].set_index("audience")
+        assert b4.loc["all", "n"] == 25 and b4.loc["young-person", "n"] == 12
+        assert b4.loc["child-8-11", "hidden"] == "small" and pd.isna(b4.loc["child-8-11", "n"])
+        # The smallest other part is hidden too, so 25 - 12 cannot give the 3.
+        assert b4.loc["child-4-7", "hidden"] == "secondary" and pd.isna(b4.loc["child-4-7", "n"])
+        shown = frame["n"].dropna()
+        assert (shown >= 5).all()
+    with app.app_context():
+        assert db.session.execute(db.select(db.func.count()).select_from(AuditEvent).where(AuditEvent.action == "export.balancing")).scalar_one() == 2
