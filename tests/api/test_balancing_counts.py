@@ -132,7 +132,8 @@ def test_the_measures_json_carries_the_balancing_section_protected_by_role(app, 
 
 def test_the_balancing_page_hides_small_groups_and_says_so(app):
     from pace_forms.accounts.services import create_user
-    from tests.api.pages import hidden_field, page_text
+    from tests.api.pages import page_text
+    from tests.api.test_accounts import sign_in
 
     seeded(app)
     with app.app_context():
@@ -143,7 +144,7 @@ def test_the_balancing_page_hides_small_groups_and_says_so(app):
 
     def page_for(email: str, path: str = "/areas/FIFE/balancing"):
         client = app.test_client()
-        client.post("/sign-in", data={"email": email, "password": "correct horse battery", "csrf_token": hidden_field(client.get("/sign-in"), "csrf_token")})
+        sign_in(client, email, "correct horse battery")
         return client.get(path)
 
     worker = page_text(page_for("worker@example.org"))
@@ -162,7 +163,7 @@ def test_csv_and_xlsx_exports_never_show_a_worker_a_small_cell_or_one_found_by_s
 
     from pace_forms.accounts.services import create_user
     from pace_forms.models import AuditEvent
-    from tests.api.pages import hidden_field
+    from tests.api.test_accounts import sign_in
 
     with app.app_context():
         area = find_or_create_area("FIFE")
@@ -173,7 +174,7 @@ def test_csv_and_xlsx_exports_never_show_a_worker_a_small_cell_or_one_found_by_s
         create_user("worker@example.org", "worker", ["FIFE"], "correct horse battery")
         db.session.commit()
     client = app.test_client()
-    client.post("/sign-in", data={"email": "worker@example.org", "password": "correct horse battery", "csrf_token": hidden_field(client.get("/sign-in"), "csrf_token")})
+    sign_in(client, "worker@example.org", "correct horse battery")
 
     csv_reply = client.get("/areas/FIFE/balancing.csv")
     assert csv_reply.status_code == 200 and csv_reply.headers["Cache-Control"] == "no-store"

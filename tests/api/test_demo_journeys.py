@@ -44,7 +44,8 @@ def test_the_page_the_json_and_the_csv_show_the_same_numbers_for_the_demo_area(a
 
     from pace_forms.accounts.services import create_user
     from tests.api.conftest import STAFF_PASSWORD
-    from tests.api.pages import hidden_field, page_text
+    from tests.api.pages import page_text
+    from tests.api.test_accounts import sign_in
 
     with app.app_context():
         area = find_or_create_area("DEMO", "Demo Council")
@@ -55,7 +56,7 @@ def test_the_page_the_json_and_the_csv_show_the_same_numbers_for_the_demo_area(a
     printed = json.loads(runner.invoke(args=["measures", "--area", "DEMO", "--as-of", as_of]).output)
     rows = {row["measure"]: row for row in csv.DictReader(io.StringIO(runner.invoke(args=["measures", "--area", "DEMO", "--as-of", as_of, "--format", "csv"]).output))}
     client = app.test_client()
-    client.post("/sign-in", data={"email": "consultant@example.org", "password": STAFF_PASSWORD, "csrf_token": hidden_field(client.get("/sign-in"), "csrf_token")})
+    sign_in(client, "consultant@example.org", STAFF_PASSWORD)
     assert client.get(f"/api/v1/areas/DEMO/measures?as_of={as_of}").json == {"area": "DEMO", **printed}
     page = page_text(client.get(f"/areas/DEMO/timescales?as_of={as_of}"))
     for key, figures in printed["measures"].items():

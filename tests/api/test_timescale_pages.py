@@ -14,6 +14,7 @@ from pace_forms.extensions import db
 from pace_forms.models import Annotation, AuditEvent, Journey
 from tests.api.conftest import STAFF_PASSWORD
 from tests.api.pages import hidden_field, page_text
+from tests.api.test_accounts import sign_in
 
 
 
@@ -36,8 +37,7 @@ def people(fife_and_angus):
 
 def signed_in(app, email: str):
     client = app.test_client()
-    token = hidden_field(client.get("/sign-in"), "csrf_token")
-    assert client.post("/sign-in", data={"email": email, "password": STAFF_PASSWORD, "csrf_token": token}).status_code == 302
+    assert sign_in(client, email, STAFF_PASSWORD).status_code == 302
     return client
 
 

@@ -1,7 +1,7 @@
 """Every balancing measure (B1-B8) and process measure P4 of DOMAIN.md can be
 computed from the shipped forms: each respondent type a measure counts has a
 form that asks the construct codes feeding it. The table is written here, from
-/work/shared/design/DOMAIN.md "Balancing measures" (not read from it: the
+the design notes' DOMAIN.md "Balancing measures" (not read from it: the
 test runs from the repository), and forms/measures.yaml must say the same.
 No Flask."""
 
