@@ -3,6 +3,7 @@
 from pace_forms.models.audit import AuditEvent
 from pace_forms.models.area import AGE_BANDS, REVIEW_KINDS, Area, Child, Review
 from pace_forms.models.base import Base, UTCDateTime, utc_now
+from pace_forms.models.feedback import SENTIMENT_LABELS, AreaNote, CommentReading
 from pace_forms.models.follow_up import FOLLOW_UP_REASONS, FollowUp
 from pace_forms.models.held import HELD_DECISIONS, HeldDecision
 from pace_forms.models.invitation import Invitation
@@ -11,6 +12,9 @@ from pace_forms.models.response import Answer, FormVersion, Response, ResponseCo
 from pace_forms.models.user import ROLES, ApiToken, User, UserArea
 
 __all__ = [
+    "AreaNote",
+    "CommentReading",
+    "SENTIMENT_LABELS",
     "AimTarget",
     "Annotation",
     "Journey",

@@ -86,6 +86,9 @@ class Answer(Base):
     value_number: Mapped[float | None] = mapped_column(Float)
     value_text: Mapped[str | None] = mapped_column(Text)
     is_positive: Mapped[bool | None]
+    # A free-text answer's machine sentiment (measures.sentiment; VADER's
+    # compound score, -1..1), set when it is recorded. A triage aid only.
+    sentiment: Mapped[float | None] = mapped_column(Float)
 
     response: Mapped[Response] = relationship(back_populates="answers")
 

@@ -38,6 +38,7 @@ from pace_forms.forms.catalogue import current_forms, definition_of, find_form_v
 from pace_forms.forms.definitions import AUDIENCES, FormDefinition, validate_answers
 from pace_forms.forms.language import is_language_tag
 from pace_forms.invitations.tokens import hash_token
+from pace_forms.measures.sentiment import score_sentiment
 from pace_forms.models import Answer, Invitation, Response, ResponseConflict, Review, utc_now
 from pace_forms.responses.items import (
     content_hash_of,
@@ -421,6 +422,7 @@ def answer_rows(response_id: str, form: FormDefinition, values: dict[str, Any]) 
                 "value_number": kind.number(value),
                 "value_text": kind.text(value),
                 "is_positive": kind.is_positive(question.spec, value),
+                "sentiment": score_sentiment(value) if question.measure_code == "TXT" and isinstance(value, str) and value.strip() else None,
             }
         )
     return rows

@@ -17,12 +17,12 @@ from datetime import datetime
 from sqlalchemy import Select, and_, exists, func, or_
 
 from pace_forms.extensions import db
-from pace_forms.models import Answer, AuditEvent, FollowUp, HeldDecision, Invitation, Response, ResponseConflict
+from pace_forms.models import Answer, AuditEvent, CommentReading, FollowUp, HeldDecision, Invitation, Response, ResponseConflict
 
 # Ids per DELETE statement (and per commit): well under SQLite's 32766 bound parameters.
 BATCH_SIZE = 500
 # The kinds of rows removed, in the order they are reported.
-KINDS = ("responses", "answers", "conflicts", "held decisions", "follow-ups", "invitations", "audit events")
+KINDS = ("responses", "answers", "comment readings", "conflicts", "held decisions", "follow-ups", "invitations", "audit events")
 
 
 @dataclass(frozen=True)
@@ -99,6 +99,7 @@ def count_purgeable(cutoffs: Cutoffs) -> tuple[dict[str, int], int]:
             )
         ),
         "follow-ups": _count_where(FollowUp, FollowUp.response_id, old),
+        "comment readings": _count_where(CommentReading, CommentReading.answer_id, db.select(Answer.id).where(Answer.response_id.in_(old))),
     }
     going = old.scalar_subquery()
     counts["invitations"] = _count(
@@ -124,6 +125,7 @@ def _purge_responses(ids: list[str]) -> dict[str, int]:
         "held decisions": _delete(HeldDecision, HeldDecision.response_id, ids) + _delete(HeldDecision, HeldDecision.conflict_id, conflicts),
         "follow-ups": _delete(FollowUp, FollowUp.response_id, ids),
         "conflicts": _delete(ResponseConflict, ResponseConflict.response_id, ids),
+        "comment readings": _delete(CommentReading, CommentReading.answer_id, db.select(Answer.id).where(Answer.response_id.in_(ids))),
         "answers": _delete(Answer, Answer.response_id, ids),
     }
     removed["responses"] = _delete(Response, Response.id, ids)

@@ -16,6 +16,7 @@ from pace_forms.invitations.services import create_invitation, find_or_create_ar
 from pace_forms.models import (
     Answer,
     AuditEvent,
+    CommentReading,
     FollowUp,
     HeldDecision,
     Invitation,
@@ -28,6 +29,7 @@ from pace_forms.retention.services import Cutoffs, months_before, purge_in_batch
 TABLES = {
     "responses": Response,
     "answers": Answer,
+    "comment readings": CommentReading,
     "conflicts": ResponseConflict,
     "held decisions": HeldDecision,
     "follow-ups": FollowUp,
@@ -109,6 +111,9 @@ def world(app) -> World:
         still_open = add_response(review, link(OLD + 5), OLD)
         add_follow_up(still_open, is_open=True)
         recent = add_response(review, link(RECENT + 5), RECENT)
+        # A consultant's reading of a comment goes with its answer, and only then.
+        for read in (answered, recent):
+            db.session.add(CommentReading(answer_id=read.answers[0].id, area_id=area.id, themes=["waiting"], sentiment="negative"))
         unanswered_recent = link(RECENT)
         for months_ago in (80, 50, 1):
             record_event("sign_in.succeeded", COMMAND_LINE_ACTOR, at=days_ago(months_ago * 31))
@@ -129,6 +134,7 @@ def row_counts(app) -> dict[str, int]:
 EXPECTED_REMOVED = {
     "responses": 3,
     "answers": 2 + 1 + 3,
+    "comment readings": 1,
     "conflicts": 1,
     "held decisions": 1,
     "follow-ups": 1,
