@@ -44,6 +44,7 @@ class NavItem:
 STAFF_NAVIGATION = (
     NavItem("accounts.home", "Home"),
     NavItem("reviews.index", "Reviews", ("admin", "worker")),
+    NavItem("measures.index", "Measures"),
     NavItem("timescales.index", "Timescales", ("admin", "consultant")),
     NavItem("safeguarding.follow_ups", "Follow-ups"),
     NavItem("responses.held", "Held answers", ("admin",)),

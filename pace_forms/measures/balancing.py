@@ -24,8 +24,10 @@ class BalancingMeasure:
     label: str
     codes: tuple[str, ...]  # construct codes pooled into it
     audiences: tuple[str, ...]  # whose answers count
-    # The direction of concern: a fall in the share positive is the worry.
+    # The direction of concern: "down", a fall in the share positive is the worry.
     concern: str = "down"
+    # The timescales this measure watches (the dashboard shows it beside them).
+    watches: tuple[str, ...] = ()
 
 
 # The measures and the codes that feed them: forms/measures.yaml (checked
@@ -40,7 +42,8 @@ FROM_FREE_TEXT = ("TXT",)
 def load_balancing_measures(path: Path = MEASURES_FILE) -> tuple[BalancingMeasure, ...]:
     written = yaml.safe_load(path.read_text(encoding="utf-8"))
     return tuple(
-        BalancingMeasure(key, entry["name"], tuple(entry["codes"]), tuple(entry["audiences"]))
+        BalancingMeasure(key, entry["name"], tuple(entry["codes"]), tuple(entry["audiences"]), entry.get("concern", "down"),
+                         tuple(entry.get("watches", ())))
         for key, entry in written.items()
         if entry.get("codes") and not set(entry["codes"]) & set(FROM_FREE_TEXT)
     )
@@ -109,16 +112,22 @@ def by_period(counts: pd.DataFrame, period: str = "month", audiences: Iterable[s
     return pd.concat([per_audience, together], ignore_index=True).sort_values(["measure", "period", "audience"], ignore_index=True)
 
 
-def balancing_report(counts: pd.DataFrame, *, period: str, min_cell: int, sees_everything: bool) -> dict[str, object]:
+def balancing_report(counts: pd.DataFrame, *, period: str, min_cell: int, sees_everything: bool,
+                     audience: str | None = None, baseline_before: date | None = None) -> dict[str, object]:
     """Per measure: each period's figures for all its respondents and per
     respondent type, protected (measures.suppression), and a run chart of
     the share positive per period in which a hidden point is missing.
-    {"period", "min_cell", "measures": {key: {...}}, "hidden_cells"}."""
+    Protection is worked out on the whole table before `audience` narrows
+    what is shown, so no choice of view shows a cell another view hides.
+    The chart follows `audience` ("all" when None); with `baseline_before`
+    its median is frozen from the periods that began before that day.
+    {"period", "min_cell", "audience", "measures": {key: {...}}, "hidden_cells"}."""
     from pace_forms.measures.runchart import analyse_run_chart
     from pace_forms.measures.suppression import Count, effective_min_cell, protect
 
     table = by_period(counts, period)
     min_cell = effective_min_cell(min_cell)
+    series = audience or "all"
     measures: dict[str, object] = {}
     hidden_cells = 0
     for measure in BALANCING_MEASURES:
@@ -129,6 +138,8 @@ def balancing_report(counts: pd.DataFrame, *, period: str, min_cell: int, sees_e
         # Each period's respondent types add up to its "all" row, which is shown.
         groups = [[key for key in cells if key[0] == each] for each in periods]
         shown = protect(cells, groups, min_cell=min_cell, sees_everything=sees_everything)
+        if audience is not None:
+            shown = {key: cell for key, cell in shown.items() if key[1] == audience}
         hidden_cells += sum(1 for cell in shown.values() if cell.hidden)
 
         def share(key):
@@ -136,30 +147,60 @@ def balancing_report(counts: pd.DataFrame, *, period: str, min_cell: int, sees_e
             # The share of answers positive (pooled items), shown only where the respondents' cell is.
             return None if cell.hidden else round(100 * cell.positive / answers[key], 1) if answers[key] else None
 
-        points = [share((each, "all")) if (each, "all") in shown else None for each in periods]
-        analysis = analyse_run_chart(points)
+        chart_periods = [each for each in periods if (each, series) in shown]
+        points = [share((each, series)) for each in chart_periods]
+        baseline = sum(1 for each in chart_periods if baseline_before and period_start(each) < baseline_before) or None
+        analysis = analyse_run_chart(points, baseline=baseline)
         measures[measure.key] = {
             "label": measure.label,
             "codes": list(measure.codes),
             "audiences": list(measure.audiences),
             "concern": measure.concern,
+            "watches": list(measure.watches),
             "periods": [
                 {
                     "period": each,
-                    "audience": audience,
-                    "n": shown[(each, audience)].n,
-                    "positive": shown[(each, audience)].positive if not shown[(each, audience)].hidden else None,
-                    "positive_pct": None if shown[(each, audience)].band else share((each, audience)),
-                    "band": shown[(each, audience)].band,
-                    "suppressed": shown[(each, audience)].hidden,
+                    "audience": who,
+                    "n": shown[(each, who)].n,
+                    "positive": shown[(each, who)].positive if not shown[(each, who)].hidden else None,
+                    "positive_pct": None if shown[(each, who)].band else share((each, who)),
+                    "band": shown[(each, who)].band,
+                    "suppressed": shown[(each, who)].hidden,
                 }
                 for each in periods
-                for audience in sorted({key[1] for key in cells if key[0] == each}, key=lambda name: (name != "all", name))
+                for who in sorted({key[1] for key in shown if key[0] == each}, key=lambda name: (name != "all", name))
             ],
-            "run_chart": {"points": points, "median": analysis.median, "signal": analysis.signal, "too_few_points": analysis.too_few_points,
-                          "longest_run": analysis.longest_run, "crossings": analysis.crossings},
+            "run_chart": {"audience": series, "periods": chart_periods, "points": points,
+                          "n": [shown[(each, series)].n for each in chart_periods],
+                          "median": analysis.median, "baseline": analysis.baseline, "signal": analysis.signal,
+                          "too_few_points": analysis.too_few_points, "n_useful": analysis.n_useful,
+                          "longest_run": analysis.longest_run, "longest_run_max": analysis.longest_run_max,
+                          "crossings": analysis.crossings, "crossings_min": analysis.crossings_min,
+                          "signal_indices": list(analysis.signal_indices),
+                          "concern_signal": concern_signal(analysis, measure.concern),
+                          "shifts": len(analysis.shifts), "trends": len(analysis.trends)},
         }
-    return {"period": period, "min_cell": min_cell, "measures": measures, "hidden_cells": hidden_cells}
+    return {"period": period, "min_cell": min_cell, "audience": audience, "measures": measures, "hidden_cells": hidden_cells}
+
+
+def concern_signal(analysis, concern: str) -> bool:
+    """Whether a run-chart finding points the worrying way: a long run or a
+    shift on the concern side of the median, or a trend towards it (with
+    enough points to judge)."""
+    if analysis.too_few_points:
+        return False
+    side, towards = ("below", "down") if concern == "down" else ("above", "up")
+    return (any(run.direction == side for run in (*analysis.long_runs, *analysis.shifts))
+            or any(trend.direction == towards for trend in analysis.trends))
+
+
+def period_start(period: str) -> date:
+    """The first day of "2026-03" or "2026 Q1"."""
+    if " Q" in period:
+        year, quarter = period.split(" Q")
+        return date(int(year), 3 * int(quarter) - 2, 1)
+    year, month = period.split("-")
+    return date(int(year), int(month), 1)
 
 
 EXPORT_COLUMNS = ("measure", "label", "period", "audience", "n", "positive", "positive_pct", "band", "hidden")

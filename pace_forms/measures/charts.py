@@ -34,6 +34,7 @@ class ChartPoint:
     value: float
     url: str | None = None  # where activating the point goes (the child's story)
     is_signal: bool = False
+    n: int | None = None  # responses behind a share, written beside the point
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,9 @@ class RunChart:
     local_target_label: str = ""
     notes: tuple[ChartNote, ...] = ()
     y_max: float | None = None  # 100 for a share in percent
+    # Charts shown side by side share one time axis: the same first and last day.
+    x_range: tuple[date, date] | None = None
+    size: tuple[float, float] = (8, 3.6)  # inches at 100 dpi; the SVG scales to its box
 
     def cache_key(self) -> str:
         return hashlib.sha256(json.dumps(asdict(self), default=str, sort_keys=True).encode()).hexdigest()
@@ -86,7 +90,7 @@ def render_run_chart(chart: RunChart) -> str:
 
 def draw(chart: RunChart) -> str:
     with _draw_lock, plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": chart.chart_id, "font.size": 11, "font.family": "sans-serif"}):
-        figure, axes = plt.subplots(figsize=(8, 3.6), dpi=100)
+        figure, axes = plt.subplots(figsize=chart.size, dpi=100)
         try:
             plot(axes, chart)
             figure.tight_layout()
@@ -108,6 +112,9 @@ def plot(axes, chart: RunChart) -> None:
             markers = axes.scatter([point.on for point in group], [point.value for point in group], marker=marker, s=size, color=colour, zorder=3)
             markers.set_urls([point.url for point in group])
             markers.set_gid(f"{chart.chart_id}-{'signal' if group is signals else 'points'}")
+    for point in chart.points:
+        if point.n is not None:
+            axes.annotate(f"n={point.n}", xy=(point.on, point.value), xytext=(0, 7), textcoords="offset points", ha="center", fontsize=7, color="#444444")
     if chart.median is not None:
         axes.axhline(chart.median, color=SIGNAL if chart.median_signal else INK, linestyle="--" if chart.median_signal else "-", linewidth=1.4,
                      label=f"Median {chart.median:g}" + (" (signal)" if chart.median_signal else ""))
@@ -119,7 +126,9 @@ def plot(axes, chart: RunChart) -> None:
         axes.axvline(note.on, color="#555555", linestyle=(0, (2, 2)), linewidth=1)
         axes.annotate(str(note.number), xy=(note.on, 1), xycoords=("data", "axes fraction"), xytext=(3, -12), textcoords="offset points", color=INK, fontweight="bold")
     axes.set_ylabel(chart.y_label)
-    axes.set_ylim(bottom=0, top=chart.y_max)
+    axes.set_ylim(bottom=0, top=chart.y_max * 1.08 if chart.y_max and any(point.n is not None for point in chart.points) else chart.y_max)
+    if chart.x_range is not None:
+        axes.set_xlim(chart.x_range[0], chart.x_range[1])
     axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(axes.xaxis.get_major_locator()))
     axes.grid(axis="y", color="#dddddd", linewidth=0.6)
     axes.spines[["top", "right"]].set_visible(False)

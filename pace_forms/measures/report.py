@@ -25,16 +25,20 @@ def timescale_report(
     as_of: date,
     local_targets: Mapping[str, int] | None = None,
     baseline_before: date | None = None,
+    window: tuple[date, date] | None = None,
 ) -> dict[str, Any]:
     """{"as_of", "measures": {key: {...}}, "aim1_home_over_2y": {...}} for
     journeys (mappings of child_ref and milestone dates). With
     `baseline_before`, each run chart's median is frozen from the points that
-    ended before that date and extended over the later ones."""
+    ended before that date and extended over the later ones. With `window`
+    (first, last day), only the steps that ended in it are charted and counted."""
     journeys = list(journeys)
     local_targets = local_targets or {}
     measures: dict[str, Any] = {}
     for measure in TIMESCALE_MEASURES:
         points = measure_points(journeys, measure, as_of)
+        if window is not None:
+            points = [point for point in points if window[0] <= point.end_on <= window[1]]
         summary = summarise(points, measure.target_days)
         baseline = sum(1 for point in points if point.end_on < baseline_before) if baseline_before else 0
         analysis = analyse_run_chart([point.days for point in points], baseline=baseline or None)

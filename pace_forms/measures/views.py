@@ -1,66 +1,106 @@
-"""The balancing measures page of an area: for each measure, a run chart of
-the share of positive answers per period and its table by respondent type,
-with small numbers hidden for every role but admin (measures.suppression)."""
+"""The consultant's dashboard: an area's overview (each aim's timescale run
+chart beside the balancing measures that watch it, on one time axis), a page
+per balancing measure, and the balancing tables with their exports. Small
+numbers are hidden for every role but admin (measures.suppression)."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import io
+from datetime import date
 
 import pandas as pd
 from flask import Blueprint, Response, current_app, render_template, request
 from flask_login import current_user
 
-from pace_forms.accounts.access import area_for, audit, audit_viewed, staff_only, visible_area_ids
+from pace_forms.accounts.access import area_for, audit, audit_viewed, only_visible, staff_only, visible_area_ids
 from pace_forms.extensions import db
-from pace_forms.measures.balancing import BALANCING_MEASURES, EXPORT_COLUMNS, balancing_report, count_answers, report_rows
+from pace_forms.forms.catalogue import current_forms
+from pace_forms.measures.balancing import (
+    BALANCING_MEASURES,
+    EXPORT_COLUMNS,
+    MEASURES_BY_KEY,
+    balancing_report,
+    count_answers,
+    period_start,
+    report_rows,
+)
+from pace_forms.measures.charts import ChartNote, ChartPoint, RunChart, render_run_chart
+from pace_forms.measures.dashboard import SHORT_AUDIENCE_WORDS, Window, choose_period, feeders, response_rates, window_of
+from pace_forms.measures.report import timescale_report
+from pace_forms.measures.timescales import TIMESCALE_MEASURES
+from pace_forms.models import Area, utc_now
+from pace_forms.reviews.services import rate_rows
 from pace_forms.timescales import services as timescales
+from pace_forms.timescales.views import AIM1, chart_for, parse_day
 
 bp = Blueprint("measures", __name__)
+# The dashboard's overview holds child-level timescale points: for those who may see them.
+OVERVIEW_READERS = ("consultant", "admin")
+SMALL_CHART = (6.4, 2.9)
 
 
-def period_start(period: str) -> date:
-    """The first day of "2026-03" or "2026 Q1"."""
-    if " Q" in period:
-        year, quarter = period.split(" Q")
-        return date(int(year), 3 * int(quarter) - 2, 1)
-    year, month = period.split("-")
-    return date(int(year), int(month), 1)
+def finding_words(run: dict, concern: str) -> str:
+    if run["too_few_points"]:
+        return "Too few points to judge whether it is changing."
+    if run["concern_signal"]:
+        return f"The run-chart rules find a signal of change in the concern direction (a {'fall' if concern == 'down' else 'rise'})."
+    if run["signal"]:
+        return "The run-chart rules find a signal of change, not in the concern direction."
+    return "The run-chart rules find no signal of change."
 
 
-def chart_of(area, key: str, figures: dict, notes) -> str:
-    from pace_forms.measures.charts import ChartPoint, RunChart, notes_in_order, render_run_chart
-
-    periods = [cell["period"] for cell in figures["periods"] if cell["audience"] == "all"]
+def chart_of(area, key: str, figures: dict, notes: tuple[ChartNote, ...], *, chart_id: str | None = None,
+             window: Window | None = None, size: tuple[float, float] | None = None) -> str:
+    """A balancing measure's run chart: one point per shown period (at its
+    first day), the responses behind each written beside it; a hidden
+    period is missing, not zero."""
+    run = figures["run_chart"]
+    signal = set(run["signal_indices"])
     points = tuple(
-        ChartPoint(period, period_start(period), value)
-        for period, value in zip(periods, figures["run_chart"]["points"])
+        ChartPoint(period, period_start(period), value, None, index in signal, n)
+        for index, (period, value, n) in enumerate(zip(run["periods"], run["points"], run["n"]))
         if value is not None
     )
-    run = figures["run_chart"]
     shown = len(points)
-    finding = ("Too few points to judge whether it is changing." if run["too_few_points"] else
-               "The run-chart rules find a signal of change." if run["signal"] else "The run-chart rules find no signal of change.")
-    description = (f"Share of positive answers per period for all respondents: {shown} periods shown"
-                   + (f", {len(periods) - shown} hidden as too few responses" if len(periods) > shown else "")
-                   + (f"; median {run['median']:g}%. " if run["median"] is not None else ". ") + finding)
+    hidden = len(run["periods"]) - shown
+    who = SHORT_AUDIENCE_WORDS.get(run["audience"], run["audience"]).lower()
+    what = "share of comments negative" if figures["concern"] == "up" else "share of positive answers"
+    description = (f"The {what} per period for {who}: {shown} periods shown"
+                   + (f", {hidden} hidden as too few responses" if hidden else "")
+                   + (f"; median {run['median']:g}%" if run["median"] is not None else "")
+                   + f". A {'fall' if figures['concern'] == 'down' else 'rise'} is the concern. " + finding_words(run, figures["concern"]))
     return render_run_chart(
         RunChart(
-            chart_id=f"balancing-{key}", title=f"{figures['label']}, {area.name}", description=description, y_label="% positive",
-            points=points, median=run["median"], median_signal=run["signal"], y_max=100,
-            notes=notes_in_order([(note.on, note.description) for note in notes if note.measure is None]),
+            chart_id=chart_id or f"balancing-{key}", title=f"{figures['label']}, {area.name}", description=description,
+            y_label="% negative" if figures["concern"] == "up" else "% positive",
+            points=points, median=run["median"], median_signal=run["signal"], y_max=100, notes=notes,
+            x_range=(window.first, window.last) if window else None, **({"size": size} if size else {}),
         )
     )
+
+
+def numbered_notes(area, window: Window | None = None) -> list[tuple[int, object]]:
+    """The area's change ideas in date order, numbered once for the whole
+    page so every chart on it gives the same idea the same number."""
+    notes = [note for note in timescales.annotations_of(area) if window is None or window.first <= note.on <= window.last]
+    return list(enumerate(sorted(notes, key=lambda note: (note.on, note.id)), start=1))
+
+
+def notes_for(numbered: list[tuple[int, object]], measure: str | None) -> tuple[ChartNote, ...]:
+    return tuple(ChartNote(number, note.on, note.description) for number, note in numbered if note.measure in (None, measure))
+
+
+def sees_everything() -> bool:
+    return visible_area_ids(current_user) is None
 
 
 def protected_report(area) -> tuple[dict, str, bool]:
     period = request.args.get("period", "month")
     if period not in ("month", "quarter"):
         period = "month"
-    sees_everything = visible_area_ids(current_user) is None
-    report = balancing_report(count_answers(db.session, area.id), period=period, min_cell=current_app.config["MIN_CELL"], sees_everything=sees_everything)
-    return report, period, sees_everything
+    report = balancing_report(count_answers(db.session, area.id), period=period, min_cell=current_app.config["MIN_CELL"],
+                              sees_everything=sees_everything())
+    return report, period, sees_everything()
 
 
 @bp.get("/areas/<code>/balancing.<any(csv, xlsx):extension>")
@@ -86,12 +126,118 @@ def balancing_export(code: str, extension: str):
 @staff_only()
 def balancing(code: str):
     area = area_for(code)
-    report, period, sees_everything = protected_report(area)
-    notes = timescales.annotations_of(area)
-    charts = {key: chart_of(area, key, figures, notes) for key, figures in report["measures"].items() if figures["periods"]}
+    report, period, everything = protected_report(area)
+    numbered = numbered_notes(area)
+    charts = {key: chart_of(area, key, figures, notes_for(numbered, None)) for key, figures in report["measures"].items() if figures["periods"]}
     audit_viewed("balancing measures", area, period=period)
     return render_template("measures/balancing.html", area=area, report=report, charts=charts, measures=BALANCING_MEASURES,
-                           period=period, sees_everything=sees_everything)
+                           period=period, sees_everything=everything, audience_words=SHORT_AUDIENCE_WORDS)
+
+
+def page_filters(area) -> tuple[Window, list[str], date | None]:
+    window, problems = window_of(utc_now().date(), request.args.get("from"), request.args.get("to"))
+    asked_baseline = request.args.get("baseline_before")
+    baseline_before = parse_day(asked_baseline)
+    if asked_baseline and baseline_before is None:
+        problems.append(f"'Baseline before' must be a date such as 2025-06-01, not {asked_baseline!r}: the median is taken over every point.")
+    return window, problems, baseline_before
+
+
+@bp.get("/measures")
+@staff_only()
+def index():
+    """The areas whose measures this user may see."""
+    areas = db.session.execute(only_visible(db.select(Area).order_by(Area.name), Area.id)).scalars().all()
+    return render_template("measures/index.html", areas=areas, sees_dashboard=current_user.role in OVERVIEW_READERS)
+
+
+@bp.get("/areas/<code>/measures")
+@staff_only(*OVERVIEW_READERS)
+def overview(code: str):
+    """For each aim: its timescale run chart, and beside it the balancing
+    measures that watch it, all on the same months and change ideas."""
+    area = area_for(code)
+    window, problems, baseline_before = page_filters(area)
+    min_cell = current_app.config["MIN_CELL"]
+    counts = count_answers(db.session, area.id, since=window.first, until=window.last)
+    choice = choose_period(counts, request.args.get("period"), min_cell)
+    balancing_figures = balancing_report(counts, period=choice.period, min_cell=min_cell, sees_everything=sees_everything(),
+                                         baseline_before=baseline_before)
+    times = timescale_report(timescales.journeys_of(area), utc_now().date(), timescales.local_targets_of(area), baseline_before,
+                             window=(window.first, window.last))
+    numbered = numbered_notes(area, window)
+    journey_ids = timescales.journey_ids_by_child(area)
+    x_range = (window.first, window.last)
+    # Drawn once each; a measure beside more than one aim is the same chart with its own ids.
+    drawn = {key: chart_of(area, key, figures, notes_for(numbered, None), chart_id=f"overview-{key}", window=window, size=SMALL_CHART)
+             for key, figures in balancing_figures["measures"].items() if figures["run_chart"]["periods"]}
+    aims = [
+        {
+            "key": measure.key, "title": measure.title, "aim": measure.aim, "figures": times["measures"][measure.key],
+            "chart": chart_for(area, measure.key, times["measures"][measure.key], [], journey_ids, x_range=x_range, size=SMALL_CHART,
+                               chart_notes=notes_for(numbered, measure.key)),
+            "watched_by": watched_by(measure.key),
+        }
+        for measure in TIMESCALE_MEASURES
+    ]
+    charts = {(aim["key"], key): drawn[key].replace(f"overview-{key}-", f"{aim['key']}-{key}-") for aim in aims for key in aim["watched_by"] if key in drawn}
+    charts.update({(AIM1, key): drawn[key].replace(f"overview-{key}-", f"{AIM1}-{key}-") for key in watched_by(AIM1) if key in drawn})
+    audit_viewed("measures dashboard", area, first=window.first_month, last=window.last_month, period=choice.period)
+    return render_template(
+        "measures/overview.html", area=area, window=window, problems=problems, choice=choice, baseline_before=baseline_before,
+        balancing=balancing_figures, times=times, aims=aims, aim1_key=AIM1, aim1_watched_by=watched_by(AIM1), charts=charts,
+        notes=numbered, measures=MEASURES_BY_KEY, sees_everything=sees_everything(),
+        latest={key: latest_point(figures) for key, figures in balancing_figures["measures"].items()},
+        audience_words=SHORT_AUDIENCE_WORDS,
+    )
+
+
+def latest_point(figures: dict) -> dict | None:
+    """The newest period with a shown figure: {"period", "value", "n"}."""
+    run = figures["run_chart"]
+    for period, value, n in reversed(list(zip(run["periods"], run["points"], run["n"]))):
+        if value is not None:
+            return {"period": period, "value": value, "n": n}
+    return None
+
+
+def watched_by(aim_key: str) -> list[str]:
+    return [measure.key for measure in BALANCING_MEASURES if aim_key in measure.watches]
+
+
+@bp.get("/areas/<code>/measures/<key>")
+@staff_only()
+def measure_page(code: str, key: str):
+    """One balancing measure: its chart, its table, what it is made of, the
+    rules its chart uses and the response rates behind it."""
+    area = area_for(code)
+    measure = MEASURES_BY_KEY.get(key)
+    if measure is None:
+        return render_template("error.html", title="No such measure",
+                               message=f"There is no balancing measure {key!r}. The measures are {', '.join(MEASURES_BY_KEY)}."), 404
+    window, problems, baseline_before = page_filters(area)
+    audience = request.args.get("audience") or None
+    if audience is not None and audience not in measure.audiences:
+        problems.append(f"{key} has no answers from {audience!r}: showing all its respondents.")
+        audience = None
+    min_cell = current_app.config["MIN_CELL"]
+    everything = sees_everything()
+    counts = count_answers(db.session, area.id, since=window.first, until=window.last)
+    counts = counts[counts["measure"] == key] if not counts.empty else counts
+    choice = choose_period(counts if audience is None else counts[counts["audience"] == audience], request.args.get("period"), min_cell, [key])
+    report = balancing_report(counts, period=choice.period, min_cell=min_cell, sees_everything=everything, audience=audience,
+                              baseline_before=baseline_before)
+    figures = report["measures"][key]
+    numbered = numbered_notes(area, window)
+    chart = chart_of(area, key, figures, notes_for(numbered, None), window=window) if figures["run_chart"]["periods"] else None
+    rates = response_rates(rate_rows(area.id), measure.audiences, window, min_cell=min_cell, sees_everything=everything)
+    audit_viewed(f"balancing measure {key}", area, first=window.first_month, last=window.last_month, period=choice.period, audience=audience)
+    return render_template(
+        "measures/measure.html", area=area, measure=measure, figures=figures, report=report, chart=chart, window=window,
+        problems=problems, choice=choice, audience=audience, baseline_before=baseline_before, rates=rates,
+        feeders=feeders(measure, current_forms()), audience_words=SHORT_AUDIENCE_WORDS, sees_everything=everything,
+        notes=numbered,
+    )
 
 
 def init_app(app) -> None:

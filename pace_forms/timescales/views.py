@@ -39,7 +39,10 @@ def index():
     return render_template("timescales/index.html", areas=areas)
 
 
-def chart_for(area: Area, key: str, figures: dict, notes: list[Annotation], journey_ids: dict[str, int]) -> str:
+def chart_for(area: Area, key: str, figures: dict, notes: list[Annotation], journey_ids: dict[str, int], *,
+              x_range: tuple[date, date] | None = None, size: tuple[float, float] | None = None, chart_notes: tuple | None = None) -> str:
+    """The run chart of one timescale measure. On the dashboard, charts side
+    by side share `x_range` and number the change ideas alike (`chart_notes`)."""
     from pace_forms.measures.charts import ChartPoint, RunChart, chart_description, notes_in_order, render_run_chart
 
     signal = set(figures["run_chart"]["signal_indices"])
@@ -64,7 +67,9 @@ def chart_for(area: Area, key: str, figures: dict, notes: list[Annotation], jour
             aim_label=f"National aim {figures['target_days']} days",
             local_target=figures["local_target_days"],
             local_target_label=f"Local target {figures['local_target_days']} days" if figures["local_target_days"] is not None else "",
-            notes=notes_in_order([(note.on, note.description) for note in notes if note.measure in (None, key)]),
+            notes=chart_notes if chart_notes is not None else notes_in_order([(note.on, note.description) for note in notes if note.measure in (None, key)]),
+            x_range=x_range,
+            **({"size": size} if size else {}),
         )
     )
 

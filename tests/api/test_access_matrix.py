@@ -125,6 +125,9 @@ EXPECTATIONS = {
     ("GET", "/api/v1/areas/<code>/measures"): expect("401 200 200 404 403 403 403"),
     ("GET", "/areas/<code>/balancing"): expect("302 200 200 404 200 404 200"),
     ("GET", "/areas/<code>/balancing.<any(csv, xlsx):extension>"): expect("302 200 200 404 200 404 200", path="/areas/{area_a}/balancing.csv"),
+    ("GET", "/measures"): expect("302 200 200 200 200 200 200", area_data=False),
+    ("GET", "/areas/<code>/measures"): expect("302 200 200 404 403 403 403"),
+    ("GET", "/areas/<code>/measures/<key>"): expect("302 200 200 404 200 404 200", path="/areas/{area_a}/measures/B2"),
     # Test-only routes (below) built the way area pages and API routes are, so
     # that the 404-and-audit rule is exercised before those routes exist.
     ("GET", "/test-probe/areas/<code>"): expect("302 200 200 404 200 404 200"),
