@@ -112,9 +112,11 @@ def plot(axes, chart: RunChart) -> None:
             markers = axes.scatter([point.on for point in group], [point.value for point in group], marker=marker, s=size, color=colour, zorder=3)
             markers.set_urls([point.url for point in group])
             markers.set_gid(f"{chart.chart_id}-{'signal' if group is signals else 'points'}")
-    for point in chart.points:
+    # n above and below in turn, so that neighbours' numbers do not overlap.
+    for index, point in enumerate(chart.points):
         if point.n is not None:
-            axes.annotate(f"n={point.n}", xy=(point.on, point.value), xytext=(0, 7), textcoords="offset points", ha="center", fontsize=7, color="#444444")
+            axes.annotate(f"n={point.n}", xy=(point.on, point.value), xytext=(0, 6 if index % 2 == 0 else -12), textcoords="offset points",
+                          ha="center", fontsize=7, color="#444444")
     if chart.median is not None:
         axes.axhline(chart.median, color=SIGNAL if chart.median_signal else INK, linestyle="--" if chart.median_signal else "-", linewidth=1.4,
                      label=f"Median {chart.median:g}" + (" (signal)" if chart.median_signal else ""))
