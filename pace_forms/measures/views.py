@@ -205,16 +205,11 @@ def watched_by(aim_key: str) -> list[str]:
     return [measure.key for measure in BALANCING_MEASURES if aim_key in measure.watches]
 
 
-@bp.get("/areas/<code>/measures/<key>")
-@staff_only()
-def measure_page(code: str, key: str):
-    """One balancing measure: its chart, its table, what it is made of, the
-    rules its chart uses and the response rates behind it."""
-    area = area_for(code)
+def measure_context(area, key: str) -> dict | None:
+    """Everything a measure's page shows, as its filters ask; None for an unknown measure."""
     measure = MEASURES_BY_KEY.get(key)
     if measure is None:
-        return render_template("error.html", title="No such measure",
-                               message=f"There is no balancing measure {key!r}. The measures are {', '.join(MEASURES_BY_KEY)}."), 404
+        return None
     window, problems, baseline_before = page_filters(area)
     audience = request.args.get("audience") or None
     if audience is not None and audience not in measure.audiences:
@@ -227,17 +222,79 @@ def measure_page(code: str, key: str):
     choice = choose_period(counts if audience is None else counts[counts["audience"] == audience], request.args.get("period"), min_cell, [key])
     report = balancing_report(counts, period=choice.period, min_cell=min_cell, sees_everything=everything, audience=audience,
                               baseline_before=baseline_before)
-    figures = report["measures"][key]
-    numbered = numbered_notes(area, window)
-    chart = chart_of(area, key, figures, notes_for(numbered, None), window=window) if figures["run_chart"]["periods"] else None
-    rates = response_rates(rate_rows(area.id), measure.audiences, window, min_cell=min_cell, sees_everything=everything)
-    audit_viewed(f"balancing measure {key}", area, first=window.first_month, last=window.last_month, period=choice.period, audience=audience)
-    return render_template(
-        "measures/measure.html", area=area, measure=measure, figures=figures, report=report, chart=chart, window=window,
-        problems=problems, choice=choice, audience=audience, baseline_before=baseline_before, rates=rates,
-        feeders=feeders(measure, current_forms()), audience_words=SHORT_AUDIENCE_WORDS, sees_everything=everything,
-        notes=numbered,
-    )
+    return {
+        "area": area, "measure": measure, "figures": report["measures"][key], "report": report, "window": window,
+        "problems": problems, "choice": choice, "audience": audience, "baseline_before": baseline_before,
+        "rates": response_rates(rate_rows(area.id), measure.audiences, window, min_cell=min_cell, sees_everything=everything),
+        "feeders": feeders(measure, current_forms()), "audience_words": SHORT_AUDIENCE_WORDS, "sees_everything": everything,
+        "notes": numbered_notes(area, window),
+    }
+
+
+def no_such_measure(key: str):
+    return render_template("error.html", title="No such measure",
+                           message=f"There is no balancing measure {key!r}. The measures are {', '.join(MEASURES_BY_KEY)}."), 404
+
+
+@bp.get("/areas/<code>/measures/<key>")
+@staff_only()
+def measure_page(code: str, key: str):
+    """One balancing measure: its chart, its table, what it is made of, the
+    rules its chart uses and the response rates behind it."""
+    area = area_for(code)
+    context = measure_context(area, key)
+    if context is None:
+        return no_such_measure(key)
+    figures, window = context["figures"], context["window"]
+    chart = chart_of(area, key, figures, notes_for(context["notes"], None), window=window) if figures["run_chart"]["periods"] else None
+    audit_viewed(f"balancing measure {key}", area, first=window.first_month, last=window.last_month, period=context["choice"].period,
+                 audience=context["audience"])
+    return render_template("measures/measure.html", chart=chart, **context)
+
+
+def measure_tables(context: dict) -> dict[str, pd.DataFrame]:
+    """The tables a measure's page shows, by name, as shown (hidden cells blank, with why)."""
+    key = context["measure"].key
+    rows = [row for row in report_rows(context["report"]) if row["measure"] == key]
+    rates = [{"audience": row.audience, "invited": None if row.hidden else row.invited, "answered": None if row.hidden else row.answered,
+              "rate_pct": None if row.hidden or not row.invited else row.percent, "hidden": "fewer than the threshold invited" if row.hidden else None}
+             for row in context["rates"]]
+    return {
+        "by period": pd.DataFrame(rows, columns=list(EXPORT_COLUMNS)),
+        "response rates": pd.DataFrame(rates, columns=["audience", "invited", "answered", "rate_pct", "hidden"]),
+        "questions": pd.DataFrame([vars(feeder) for feeder in context["feeders"]], columns=["audience", "form_title", "text", "code", "positive"]),
+    }
+
+
+@bp.get("/areas/<code>/measures/<key>.<any(csv, xlsx):extension>")
+@staff_only()
+def measure_export(code: str, key: str, extension: str):
+    """A measure page's tables, with its filters and the same protection:
+    XLSX holds each table as a sheet; CSV one table (?table=by-period,
+    response-rates or questions)."""
+    area = area_for(code)
+    context = measure_context(area, key)
+    if context is None:
+        return no_such_measure(key)
+    tables = measure_tables(context)
+    window = context["window"]
+    stem = f"{key}-{area.code}-{window.first_month}-to-{window.last_month}-{context['choice'].period}"
+    if extension == "csv":
+        wanted = request.args.get("table", "by-period").replace("-", " ")
+        if wanted not in tables:
+            return render_template("error.html", title="No such table",
+                                   message=f"A measure's tables are {', '.join(name.replace(' ', '-') for name in tables)}; there is no {wanted!r}."), 404
+        body, mimetype, name = tables[wanted].to_csv(index=False).encode("utf-8-sig"), "text/csv", f"{stem}-{wanted.replace(' ', '-')}.csv"
+    else:
+        buffer = io.BytesIO()
+        with pd.ExcelWriter(buffer) as writer:
+            for sheet, frame in tables.items():
+                frame.to_excel(writer, index=False, sheet_name=sheet)
+        body, mimetype, name = buffer.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", f"{stem}.xlsx"
+    audit("export.measure", area_code=area.code, subject=f"balancing measure {key}", format=extension, first=window.first_month,
+          last=window.last_month, audience=context["audience"])
+    db.session.commit()
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 def init_app(app) -> None:

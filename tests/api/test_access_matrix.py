@@ -128,6 +128,7 @@ EXPECTATIONS = {
     ("GET", "/measures"): expect("302 200 200 200 200 200 200", area_data=False),
     ("GET", "/areas/<code>/measures"): expect("302 200 200 404 403 403 403"),
     ("GET", "/areas/<code>/measures/<key>"): expect("302 200 200 404 200 404 200", path="/areas/{area_a}/measures/B2"),
+    ("GET", "/areas/<code>/measures/<key>.<any(csv, xlsx):extension>"): expect("302 200 200 404 200 404 200", path="/areas/{area_a}/measures/B2.xlsx"),
     # Test-only routes (below) built the way area pages and API routes are, so
     # that the 404-and-audit rule is exercised before those routes exist.
     ("GET", "/test-probe/areas/<code>"): expect("302 200 200 404 200 404 200"),

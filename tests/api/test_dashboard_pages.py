@@ -157,3 +157,29 @@ def test_a_baseline_freezes_the_median_from_the_months_before_it(app, area):
     assert "frozen from the first 8 points" in frozen
     # The first 8 months had 5 of 6 positive: 83.3%, the frozen median.
     assert "83.3%" in frozen.split("The rules the chart uses")[1]
+
+
+def test_a_measure_pages_tables_download_as_shown_with_its_filters_and_audited(app, area):
+    import io
+
+    import openpyxl
+
+    from pace_forms.audit.services import list_events
+
+    client = app.test_client()
+    sign_in(client, "worker@example.org", PASSWORD)
+    book = openpyxl.load_workbook(io.BytesIO(client.get("/areas/FIFE/measures/B3.xlsx?period=month").data))
+    assert book.sheetnames == ["by period", "response rates", "questions"]
+    rows = list(book["by period"].iter_rows(values_only=True))
+    header = rows[0]
+    # Carers: 3 a month, every month hidden for a worker: no count, no share, only why.
+    cells = [dict(zip(header, row)) for row in rows[1:]]
+    assert len(cells) == 2 * MONTHS and all(cell["hidden"] == "small" and cell["n"] is None and cell["positive_pct"] is None for cell in cells)
+    rates = client.get("/areas/FIFE/measures/B1.csv?table=response-rates")
+    assert rates.status_code == 200 and rates.data.decode("utf-8-sig").splitlines() == ["audience,invited,answered,rate_pct,hidden", "parent,32,0,0,"]
+    only_parents = client.get("/areas/FIFE/measures/B1.csv?period=quarter&audience=parent").data.decode("utf-8-sig")
+    assert ",all," not in only_parents and ",parent," in only_parents and " Q" in only_parents
+    unknown = client.get("/areas/FIFE/measures/B1.csv?table=names")
+    assert unknown.status_code == 404 and "there is no 'names'" in page_text(unknown)
+    with app.app_context():
+        assert [event.detail["format"] for event in list_events(action="export.measure")] == ["csv", "csv", "xlsx"]
