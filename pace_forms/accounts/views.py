@@ -45,6 +45,7 @@ STAFF_NAVIGATION = (
     NavItem("accounts.home", "Home"),
     NavItem("reviews.index", "Reviews", ("admin", "worker")),
     NavItem("timescales.index", "Timescales", ("admin", "consultant")),
+    NavItem("notes.index", "You said, we did", ("admin", "consultant")),
     NavItem("safeguarding.follow_ups", "Follow-ups"),
     NavItem("responses.held", "Held answers", ("admin",)),
     NavItem("accounts.users", "Users", ("admin",)),
