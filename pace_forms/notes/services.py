@@ -18,7 +18,7 @@ from sqlalchemy.orm import aliased
 from pace_forms.extensions import db
 from pace_forms.models import Area, AreaNote, User
 
-MAX_PART_LENGTH = 600
+MAX_PART_LENGTH = 400
 # The two parts, by field name, as the staff page names them.
 PART_NAMES = {"you_said": "You said", "we_did": "We did"}
 # Line breaks are kept (a part may have short paragraphs); other control

@@ -11,8 +11,10 @@ import re
 
 import pytest
 
+from pace_forms.demo import DEMO_NOTE_WE_DID, DEMO_NOTE_YOU_SAID, seed_demo
 from pace_forms.extensions import db
 from pace_forms.models import AreaNote, AuditEvent
+from pace_forms.notes.services import MAX_PART_LENGTH
 from tests.api.pages import hidden_field, page_text
 from tests.api.test_survey_page import form_fields
 from tests.api.test_timescale_pages import signed_in
@@ -124,7 +126,7 @@ def test_the_headings_are_in_the_pages_language_and_the_note_as_written(app, peo
     [
         ("", "", "you_said", 'Write the "You said" part: a note needs both parts.'),
         (SAID, "   \n  ", "we_did", 'Write the "We did" part: a note needs both parts.'),
-        ("x" * 601, DID, "you_said", 'Keep "You said" to 600 characters or fewer; it has 601.'),
+        ("x" * (MAX_PART_LENGTH + 1), DID, "you_said", f'Keep "You said" to {MAX_PART_LENGTH} characters or fewer; it has {MAX_PART_LENGTH + 1}.'),
         (SAID, "We did\x07 this", "we_did", '"We did" has a hidden control character (U+0007) that cannot be shown'),
         (SAID, "We did \u202ethis", "we_did", "(U+202E)"),
     ],
@@ -240,3 +242,13 @@ def test_a_script_in_a_note_is_shown_as_text_to_respondents(app, people, client,
 
 def test_the_home_page_is_never_kept_by_a_cache_without_asking(client):
     assert "no-cache" in client.get("/").headers["Cache-Control"]
+
+
+def test_the_demo_area_has_a_note_once_however_often_it_is_seeded(app, client):
+    with app.app_context():
+        seed_demo()
+        seed_demo()  # a later start whose links file was lost seeds again
+        db.session.commit()
+    assert [(said, is_shown) for _, said, _, is_shown in stored_notes(app)] == [(DEMO_NOTE_YOU_SAID, True)]
+    home = page_text(client.get("/"))
+    assert f"Demo Council You said {DEMO_NOTE_YOU_SAID} We did {DEMO_NOTE_WE_DID}" in home
