@@ -57,6 +57,7 @@ def test_a_published_note_reaches_the_home_page_and_the_thanks_at_320_px(browser
     preview = staff.locator("#preview")
     expect(preview.get_by_role("heading", name="You said, we did")).to_be_visible()
     expect(preview).to_contain_text(SAID)
+    assert serious_problems(staff) == [], "the notes page with a preview"
     press(staff, "Publish")
     expect(staff.get_by_role("status")).to_contain_text("The note is published")
     desk.close()
