@@ -45,9 +45,35 @@ from pace_forms.invitations.services import (  # noqa: E402
     find_or_create_review,
 )
 from pace_forms.forms.catalogue import current_forms, publish_form_versions  # noqa: E402
+from pace_forms.models import utc_now  # noqa: E402
+from pace_forms.notes.services import MAX_PART_LENGTH, publish_note  # noqa: E402
 
 KB = 1000
 BUDGETS = {"parent-review": 30 * KB, "child-4-7-review": 60 * KB}
+# The area's "you said, we did" travels in every survey page: measured at its
+# longest (each part cut to MAX_PART_LENGTH characters), in varied sentences.
+NOTE_YOU_SAID = (
+    "Parents and carers told us that the letters we sent before a review were long and hard to follow. "
+    "Some of you did not know who would be at the meeting, or why. Children said they wanted more time "
+    "to say what they think, and a few said nobody asked them at all. Workers said meetings often started "
+    "late and ran over. Many of you found it hard to get to the office in the morning, and some had to "
+    "take time off work. Young people asked for a say in where the meeting happens. Carers asked to see "
+    "the plan before the meeting, not on the day, so that they could talk it over with the child first. "
+    "A few of you said the room was too small for everyone."
+)
+NOTE_WE_DID = (
+    "We rewrote every review letter with a group of parents, in short sentences, and each letter now says "
+    "who will be there and why. Every child is now asked, before the meeting, how they want to give their "
+    "views: in person, in writing, with drawings or through someone they trust. Meetings start on time and "
+    "we keep them to an hour. You can now choose a morning or an afternoon, and the meeting can be held "
+    "nearer home, at a school or a family centre. Carers get the plan a week before. Young people can ask "
+    "to meet somewhere they choose. We booked bigger rooms. We will ask you again next year whether these "
+    "changes helped, and tell you what we find."
+)
+
+
+def longest_part(words: str) -> str:
+    return words if len(words) <= MAX_PART_LENGTH else words[: words.rfind(" ", 0, MAX_PART_LENGTH)]
 
 
 class QuietHandler(WSGIRequestHandler):
@@ -72,6 +98,7 @@ def main() -> None:
         review = find_or_create_review(child, date.today(), "later")
         forms = current_forms()
         paths = {key: "/s/" + create_invitation(review, form.audience, key, valid_days=28).token for key, form in forms.items()}
+        publish_note(area, longest_part(NOTE_YOU_SAID), longest_part(NOTE_WE_DID), by=None, now=utc_now())
         db.session.commit()
     log = TransferLog(app.wsgi_app)
     app.wsgi_app = log

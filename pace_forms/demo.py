@@ -33,6 +33,7 @@ from pace_forms.invitations.services import (
 )
 from pace_forms.models import Area, Response, utc_now
 from pace_forms.forms.catalogue import current_forms
+from pace_forms.notes.services import notes_of, publish_note
 from pace_forms.timescales.reading import MILESTONES, JourneyRow, ReadResult
 from pace_forms.timescales.services import add_annotation, import_journeys
 
@@ -53,6 +54,15 @@ DEMO_JOURNEYS = 80
 DEMO_CHILDREN_AT_HOME = 12
 CHANGE_IDEA = "Permanence planning meeting within two weeks of a permanence recommendation"
 CHANGE_DAYS_AGO = 540
+# The demo area's "you said, we did", about the same change idea.
+DEMO_NOTE_YOU_SAID = (
+    "Many parents and carers told us that, after a decision about where a child would live, "
+    "they waited a long time and were not sure what would happen next."
+)
+DEMO_NOTE_WE_DID = (
+    "We now hold a planning meeting within two weeks of that decision. "
+    "At the meeting everyone hears the next steps and who will do them."
+)
 
 
 def demo_journeys(today: date, rng: random.Random) -> list[JourneyRow]:
@@ -106,6 +116,8 @@ def seed_demo() -> list[tuple[str, str]]:
     area = find_or_create_area("DEMO", "Demo Council")
     today = utc_now().date()
     seed_demo_journeys(area, today)
+    if not notes_of(area, limit=1):
+        publish_note(area, DEMO_NOTE_YOU_SAID, DEMO_NOTE_WE_DID, by=None, now=utc_now())
     links = []
     forms = current_forms()
     for days_ago, (reference, age_band, kind) in enumerate(DEMO_CHILDREN, start=1):

@@ -46,6 +46,7 @@ STAFF_NAVIGATION = (
     NavItem("reviews.index", "Reviews", ("admin", "worker")),
     NavItem("measures.index", "Measures"),
     NavItem("timescales.index", "Timescales", ("admin", "consultant")),
+    NavItem("notes.index", "You said, we did", ("admin", "consultant")),
     NavItem("safeguarding.follow_ups", "Follow-ups"),
     NavItem("responses.held", "Held answers", ("admin",)),
     NavItem("accounts.users", "Users", ("admin",)),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from flask import Blueprint, abort, current_app, g, has_request_context, redirect, render_template, request, send_from_directory, session, url_for
+from flask import Blueprint, abort, current_app, g, has_request_context, make_response, redirect, render_template, request, send_from_directory, session, url_for
 from werkzeug.datastructures import MultiDict
 
 from pace_forms.areas.services import NO_PROMISES, AreaPromises, header_of, months_kept, promises_of
@@ -19,6 +19,7 @@ from pace_forms.invitations.services import find_invitation, mark_opened
 from pace_forms.models import Invitation, Response, utc_now
 from pace_forms.forms.catalogue import current_forms, definition_of, find_form_version
 from pace_forms.forms.definitions import FormDefinition, drop_unshown_answers, validate_answers
+from pace_forms.notes.services import latest_note, latest_notes
 from pace_forms.surveys.interface import interface_strings, is_known_language, language_name
 from pace_forms.safeguarding.concerns import concern_words_for
 from pace_forms.responses.recording import CONFLICT, CREATED, DUPLICATE, QUARANTINED, REJECTED, record_responses
@@ -104,7 +105,13 @@ def as_the_area_shows_it(form: FormDefinition) -> FormDefinition:
 
 @bp.get("/")
 def home():
-    return render_template("surveys/home.html")
+    """The front page, with each area's latest "you said, we did". Kept by the
+    service worker for offline use but always asked of the server first
+    (sw.js), and never kept by another cache without asking, so a note
+    published or withdrawn is seen at the next visit online."""
+    response = make_response(render_template("surveys/home.html", notes=latest_notes()))
+    response.cache_control.no_cache = True
+    return response
 
 
 @bp.get("/audio/<path:filename>")
@@ -144,6 +151,7 @@ def take(token: str):
         return render_template("surveys/link_problem.html", reason="unknown"), 404
     g.respondent_area = header_of(invitation.review.area)
     g.respondent_promises = promises_of(invitation.review.area)
+    g.respondent_note = latest_note(invitation.review.area_id)
     if invitation.is_expired(utc_now()):
         return render_template("surveys/link_problem.html", reason="expired", expires_at=invitation.expires_at), 410
     source_form = current_forms().get(invitation.form_key)
@@ -192,6 +200,7 @@ def survey_page(
         languages=language_links(source_form, token, language),
         promises=promise_lines(form),
         follow_up_said=follow_up_said(form, words["t"]),
+        note=g.respondent_note,
         **words,
     )
     return page, 422 if errors else 200
@@ -268,6 +277,7 @@ def answered_page(invitation: Invitation, form: FormDefinition, language: str):
         outcome="sent" if just_sent else "answered",
         asked_for_contact=contact,
         follow_up_said=follow_up_said(form, words["t"]),
+        note=g.respondent_note,
         **words,
     )
 

@@ -19,6 +19,8 @@ export function linkOutcome(token) {
     answered: document.getElementById("sent-notice"),
     keptAside: document.getElementById("kept-aside-notice"),
   };
+  // The area's "you said, we did" goes with the thanks, not with answers kept aside.
+  const note = document.getElementById("area-note");
   let shown = null;
 
   // Show what is true now; resolves with its name, or null (no answers yet).
@@ -30,6 +32,7 @@ export function linkOutcome(token) {
       const moveFocus = focus || shown !== null;
       shown = outcome.name;
       Object.entries(notices).forEach(([name, notice]) => notice && (notice.hidden = name !== outcome.name));
+      if (note) note.hidden = outcome.name === "keptAside";
       const notice = notices[outcome.name];
       notice?.querySelectorAll("[data-reason]").forEach((part) => (part.hidden = part.dataset.reason !== outcome.reason));
       if (moveFocus) notice?.focus();

@@ -29,7 +29,7 @@ from pace_forms.accounts.access import area_for, in_my_areas, staff_only
 from pace_forms.accounts.services import create_api_token, create_user
 from pace_forms.extensions import csrf, db
 from pace_forms.invitations.services import create_invitation, find_or_create_area, find_or_create_child, find_or_create_review
-from pace_forms.models import Annotation, AuditEvent, FollowUp, Journey, Response, ResponseConflict, User, utc_now
+from pace_forms.models import Annotation, AreaNote, AuditEvent, FollowUp, Journey, Response, ResponseConflict, User, utc_now
 from tests.api.pages import hidden_field
 from tests.api.test_accounts import sign_in
 from tests.api.test_retention import add_follow_up, add_response
@@ -129,6 +129,11 @@ EXPECTATIONS = {
     ("GET", "/areas/<code>/measures"): expect("302 200 200 404 403 403 403"),
     ("GET", "/areas/<code>/measures/<key>"): expect("302 200 200 404 200 404 200", path="/areas/{area_a}/measures/B2"),
     ("GET", "/areas/<code>/measures/<key>.<any(csv, xlsx):extension>"): expect("302 200 200 404 200 404 200", path="/areas/{area_a}/measures/B2.xlsx"),
+    # "You said, we did": consultants and admins of the area.
+    ("GET", "/notes"): expect("302 200 200 200 403 403 403", area_data=False),
+    ("GET", "/areas/<code>/notes"): expect("302 200 200 404 403 403 403"),
+    ("POST", "/areas/<code>/notes"): expect("302 400 400 404 403 403 403"),  # an empty note: refused in words
+    ("POST", "/areas/<code>/notes/<int:note_id>/withdraw"): expect("302 302 302 404 403 403 403"),  # the second time: "already withdrawn"
     # Test-only routes (below) built the way area pages and API routes are, so
     # that the 404-and-audit rule is exercised before those routes exist.
     ("GET", "/test-probe/areas/<code>"): expect("302 200 200 404 200 404 200"),
@@ -149,6 +154,7 @@ PARAMS = {
     "conflict_id": "{conflict_a}",
     "journey_id": "{journey_a}",
     "annotation_id": "{annotation_a}",
+    "note_id": "{note_a}",
 }
 
 probe = Blueprint("access_probe", __name__)
@@ -198,7 +204,8 @@ def world(app) -> dict[str, str]:
         conflict = ResponseConflict(response_id=response.id, invitation_id=link.id, raw={"id": response.id}, content_hash="0" * 64)
         journey = Journey(area_id=area_a.id, child_id=review.child_id, looked_after_away_on=date(2024, 1, 1))
         note = Annotation(area_id=area_a.id, on=date(2024, 2, 1), description="Two-week review", created_by="someone@example.org")
-        db.session.add_all([conflict, journey, note])
+        area_note = AreaNote(area_id=area_a.id, you_said="You found the letters hard.", we_did="We rewrote them.")
+        db.session.add_all([conflict, journey, note, area_note])
         spare = create_user("spare@example.org", "worker", ["ALBA"], PASSWORD)
         token = create_api_token(users["admin"], "matrix", utc_now())
         db.session.commit()
@@ -213,6 +220,7 @@ def world(app) -> dict[str, str]:
             "conflict_a": str(conflict.id),
             "journey_a": str(journey.id),
             "annotation_a": str(note.id),
+            "note_a": str(area_note.id),
         }
 
 

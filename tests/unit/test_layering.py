@@ -24,6 +24,7 @@ PAGES_AND_APIS = (
     "pace_forms.timescales.views",
     "pace_forms.reviews.views",
     "pace_forms.measures.views",
+    "pace_forms.notes.views",
 )
 
 
@@ -51,7 +52,7 @@ def test_the_form_library_imports_only_itself_and_the_foundation(path):
     assert not outside, f"pace_forms/forms/{path.name} reaches up to {sorted(outside)}"
 
 
-FEATURES = ("responses", "safeguarding", "invitations", "areas", "forms", "accounts", "audit", "retention", "timescales", "measures", "reviews")
+FEATURES = ("responses", "safeguarding", "invitations", "areas", "forms", "accounts", "audit", "retention", "timescales", "measures", "reviews", "notes")
 # A feature's own pages and API modules sit in its folder but in the upper layer.
 PAGE_MODULES = ("views.py", "admin.py", "access.py", "api.py")
 
