@@ -32,6 +32,7 @@ from pace_forms.invitations.services import create_invitation, find_or_create_ar
 from pace_forms.models import Annotation, AuditEvent, FollowUp, Journey, Response, ResponseConflict, User, utc_now
 from tests.api.pages import hidden_field
 from tests.api.test_accounts import sign_in
+from tests.api.test_comments import comment_on
 from tests.api.test_retention import add_follow_up, add_response
 
 PASSWORD = "correct horse battery"
@@ -125,6 +126,9 @@ EXPECTATIONS = {
     ("GET", "/api/v1/areas/<code>/measures"): expect("401 200 200 404 403 403 403"),
     ("GET", "/areas/<code>/balancing"): expect("302 200 200 404 200 404 200"),
     ("GET", "/areas/<code>/balancing.<any(csv, xlsx):extension>"): expect("302 200 200 404 200 404 200", path="/areas/{area_a}/balancing.csv"),
+    # Comments: consultants and admins of the area; a reading needs a sentiment.
+    ("GET", "/areas/<code>/comments"): expect("302 200 200 404 403 403 403"),
+    ("POST", "/areas/<code>/comments/<int:answer_id>"): expect("302 400 400 404 403 403 403"),  # no sentiment: refused in words
     # Test-only routes (below) built the way area pages and API routes are, so
     # that the 404-and-audit rule is exercised before those routes exist.
     ("GET", "/test-probe/areas/<code>"): expect("302 200 200 404 200 404 200"),
@@ -145,6 +149,7 @@ PARAMS = {
     "conflict_id": "{conflict_a}",
     "journey_id": "{journey_a}",
     "annotation_id": "{annotation_a}",
+    "answer_id": "{comment_a}",
 }
 
 probe = Blueprint("access_probe", __name__)
@@ -195,6 +200,8 @@ def world(app) -> dict[str, str]:
         journey = Journey(area_id=area_a.id, child_id=review.child_id, looked_after_away_on=date(2024, 1, 1))
         note = Annotation(area_id=area_a.id, on=date(2024, 2, 1), description="Two-week review", created_by="someone@example.org")
         db.session.add_all([conflict, journey, note])
+        # Five parents' comments, so that area A's consultant may read one.
+        comments = [comment_on(review, "parent", f"Comment {number}.") for number in range(5)]
         spare = create_user("spare@example.org", "worker", ["ALBA"], PASSWORD)
         token = create_api_token(users["admin"], "matrix", utc_now())
         db.session.commit()
@@ -209,6 +216,7 @@ def world(app) -> dict[str, str]:
             "conflict_a": str(conflict.id),
             "journey_a": str(journey.id),
             "annotation_a": str(note.id),
+            "comment_a": str(comments[0].answers[0].id),
         }
 
 
