@@ -294,3 +294,22 @@ def test_the_balancing_page_and_json_say_b8_is_the_share_negative(app, fife):
     measures = app.test_client().get("/api/v1/areas/FIFE/measures", headers={"Authorization": f"Bearer {secret}"}).json
     assert measures["balancing"]["measures"]["B8"]["concern"] == "up"
     assert "share of comments that are negative" in measures["balancing"]["measures"]["B8"]["note"]
+
+
+def test_the_demo_area_has_comments_to_read_and_a_small_group_hidden(app):
+    from pace_forms.demo import DEMO_COMMENT_MONTHS, DEMO_COMMENTERS, seed_demo_comments
+    from pace_forms.models import utc_now
+
+    today = utc_now().date()
+    with app.app_context():
+        area = find_or_create_area("DEMO", "Demo Council")
+        assert seed_demo_comments(area, today) == DEMO_COMMENT_MONTHS * sum(DEMO_COMMENTERS.values())
+        create_user("consultant@example.org", "consultant", ["DEMO"], PASSWORD)
+        db.session.commit()
+        statuses = set(db.session.execute(db.select(Response.status)).scalars())
+    assert statuses == {"accepted"}
+
+    text = page_text(signed_in(app, "consultant@example.org").get("/areas/DEMO/comments"))
+    assert "Nobody told me what happens next and I felt ignored." in text and "Reports were due the same week" in text
+    assert "We were told about the meeting two days before." not in text
+    assert f"{DEMO_COMMENT_MONTHS} groups hidden: fewer than 5 comments" in text
