@@ -313,3 +313,28 @@ def test_the_demo_area_has_comments_to_read_and_a_small_group_hidden(app):
     assert "Nobody told me what happens next and I felt ignored." in text and "Reports were due the same week" in text
     assert "We were told about the meeting two days before." not in text
     assert f"{DEMO_COMMENT_MONTHS} groups hidden: fewer than 5 comments" in text
+
+
+def test_the_codebook_comes_from_the_deployments_forms_folder_and_a_broken_one_is_said(backend, app_with, tmp_path):
+    import shutil
+
+    from pace_forms.config import PROJECT_ROOT
+
+    forms = tmp_path / "forms"
+    shutil.copytree(PROJECT_ROOT / "forms", forms)
+    (forms / "themes.yaml").write_text("themes:\n  Waiting: {}\n", encoding="utf-8")
+    app = app_with(backend, FORMS_DIR=str(forms))
+    with app.app_context():
+        area = find_or_create_area("FIFE", "Fife Council")
+        review = find_or_create_review(find_or_create_child(area, "C-1"), date(2026, 3, 10))
+        answer_ids = [comment_on(review, "parent", words).answers[0].id for words in PARENT_WORDS]
+        create_user("fife@example.org", "consultant", ["FIFE"], PASSWORD)
+        db.session.commit()
+    client = signed_in(app, "fife@example.org")
+
+    page = client.get("/areas/FIFE/comments" + MARCH)
+    text = page_text(page)
+    assert page.status_code == 200 and "The themes file cannot be used, so no themes are suggested or offered: themes.yaml: theme 'Waiting'" in text
+    assert "We waited months for the meeting date." in text.split("No theme yet")[-1]
+    saved = client.post(f"/areas/FIFE/comments/{answer_ids[0]}", data={"csrf_token": hidden_field(page, "csrf_token"), "sentiment": "negative"})
+    assert saved.status_code == 302
