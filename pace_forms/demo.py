@@ -14,6 +14,7 @@ import json
 import os
 import random
 import secrets
+import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -34,6 +35,7 @@ from pace_forms.invitations.services import (
 from pace_forms.models import Area, Response, utc_now
 from pace_forms.forms.catalogue import current_forms
 from pace_forms.notes.services import notes_of, publish_note
+from pace_forms.responses.recording import record_responses
 from pace_forms.timescales.reading import MILESTONES, JourneyRow, ReadResult
 from pace_forms.timescales.services import add_annotation, import_journeys
 
@@ -111,6 +113,77 @@ def seed_demo_journeys(area: Area, today: date) -> None:
     add_annotation(area, today - timedelta(days=CHANGE_DAYS_AGO), CHANGE_IDEA, None, COMMAND_LINE_ACTOR.name, utc_now())
 
 
+# Comments for the comments page and B8, in each of the last three months:
+# enough parents and workers for their comments to be listed, too few carers
+# (their comments are hidden, and the page says so). Sent as each person's
+# answers through their own survey link, as a family's phone would.
+DEMO_COMMENT_MONTHS = 3
+DEMO_COMMENTERS = {"parent": 5, "worker": 5, "carer": 2}
+DEMO_COMMENTS = {
+    "parent": [
+        "Nobody told me what happens next and I felt ignored.",
+        "The reviewing officer explained the plan well.",
+        "We waited months for the meeting date.",
+        "I got the report the night before, too late to read it properly.",
+        "I felt listened to this time.",
+        "I still don't know when I will see my children again.",
+        "The meeting was at a time I could get to on the bus.",
+        "I have had four different workers in a year.",
+        "They explained why the plan changed.",
+        "It was good to have my advocate with me.",
+        "Family time was cut and nobody said why.",
+        "The room was too small for everyone.",
+        "I understood the plan better after the chair went through it.",
+        "The meeting was moved three times.",
+        "Thank you for asking what I thought.",
+    ],
+    "worker": [
+        "Reports were due the same week as two court deadlines.",
+        "Good chair; the family were involved throughout.",
+        "Not enough time to prepare the family for the meeting.",
+        "The plan is clear and everyone agreed it.",
+        "Minutes from the last review never arrived.",
+        "Still waiting for the medical, which holds up the plan.",
+        "Helpful discussion of family contact.",
+        "The new two-week meeting made the decision much quicker.",
+        "Third change of reviewing officer this year for this child.",
+        "Parents were given the reports in good time.",
+        "The meeting ran over and the carer had to leave.",
+        "Clear actions, with names and dates.",
+        "The child's views were read out and taken seriously.",
+        "Too many people in the room for the young person.",
+        "I felt confident in the plan we agreed.",
+    ],
+    "carer": ["We were told about the meeting two days before.", "Very well organised, thank you.",
+              "Nobody asked what we had noticed at home.", "The plan for school was explained clearly.",
+              "We still don't know when the next review is.", "Good to meet the new worker."],
+}
+
+
+def seed_demo_comments(area: Area, today: date) -> int:
+    """Each month's commenters answer the comment question of their form
+    through a link of their own, on reviews of children made for it.
+    Returns how many responses were recorded. Flushes only."""
+    forms = {form.audience: form for form in current_forms().values() if form.key == f"{form.audience}-review"}
+    items, used = [], dict.fromkeys(DEMO_COMMENTERS, 0)
+    month_start = date(today.year, today.month, 1)
+    for month in range(DEMO_COMMENT_MONTHS):
+        month_start = (month_start - timedelta(days=1)).replace(day=1)
+        for number in range(max(DEMO_COMMENTERS.values())):
+            child = find_or_create_child(area, f"DEMO-K{month + 1}{number + 1:02d}", "8-11")
+            review = find_or_create_review(child, month_start + timedelta(days=4 * number), "later")
+            for audience, count in DEMO_COMMENTERS.items():
+                if number >= count:
+                    continue
+                link = create_invitation(review, audience, forms[audience].key, valid_days=current_app.config["INVITATION_DAYS"])
+                words = DEMO_COMMENTS[audience][used[audience] % len(DEMO_COMMENTS[audience])]
+                used[audience] += 1
+                items.append({"id": str(uuid.uuid4()), "form": forms[audience].key, "form_version": forms[audience].version,
+                              "invitation": link.token, "submitted_at": utc_now().isoformat(), "locale": "en-GB", "answers": {"comment": words}})
+    results = record_responses(items)
+    return sum(1 for result in results if result.status == "created")
+
+
 def seed_demo() -> list[tuple[str, str]]:
     """Create the demo records; return (label, survey path) pairs. Flushes only."""
     area = find_or_create_area("DEMO", "Demo Council")
@@ -118,6 +191,7 @@ def seed_demo() -> list[tuple[str, str]]:
     seed_demo_journeys(area, today)
     if not notes_of(area, limit=1):
         publish_note(area, DEMO_NOTE_YOU_SAID, DEMO_NOTE_WE_DID, by=None, now=utc_now())
+    seed_demo_comments(area, today)
     links = []
     forms = current_forms()
     for days_ago, (reference, age_band, kind) in enumerate(DEMO_CHILDREN, start=1):

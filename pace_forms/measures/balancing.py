@@ -24,16 +24,23 @@ class BalancingMeasure:
     label: str
     codes: tuple[str, ...]  # construct codes pooled into it
     audiences: tuple[str, ...]  # whose answers count
-    # The direction of concern: "down", a fall in the share positive is the worry.
+    # The direction of concern: "down", a fall in the share is the worry
+    # (most measures); "up", a rise is (B8, the share of comments negative).
     concern: str = "down"
+    # What the figure is, where it is not the share positive (B8).
+    note: str | None = None
     # The timescales this measure watches (the dashboard shows it beside them).
     watches: tuple[str, ...] = ()
+
+    @property
+    def is_from_free_text(self) -> bool:
+        return bool(set(self.codes) & set(FROM_FREE_TEXT))
 
 
 # The measures and the codes that feed them: forms/measures.yaml (checked
 # against DOMAIN.md and the shipped forms by tests/unit/test_measure_coverage.py).
-# Counted here: every measure of coded answers; B8 (share of comments
-# negative) comes from free text (measures.sentiment), P2 and P3 from
+# Counted here: every measure of coded answers, and B8 (share of comments
+# negative) from free text (measures.comments); P2 and P3 come from
 # invitations, not answers.
 MEASURES_FILE = PROJECT_ROOT / "forms" / "measures.yaml"
 FROM_FREE_TEXT = ("TXT",)
@@ -42,10 +49,10 @@ FROM_FREE_TEXT = ("TXT",)
 def load_balancing_measures(path: Path = MEASURES_FILE) -> tuple[BalancingMeasure, ...]:
     written = yaml.safe_load(path.read_text(encoding="utf-8"))
     return tuple(
-        BalancingMeasure(key, entry["name"], tuple(entry["codes"]), tuple(entry["audiences"]), entry.get("concern", "down"),
+        BalancingMeasure(key, entry["name"], tuple(entry["codes"]), tuple(entry["audiences"]), entry.get("concern", "down"), entry.get("note"),
                          tuple(entry.get("watches", ())))
         for key, entry in written.items()
-        if entry.get("codes") and not set(entry["codes"]) & set(FROM_FREE_TEXT)
+        if entry.get("codes")
     )
 
 
@@ -61,6 +68,8 @@ def count_answers(session: Session, area_id: int, *, since: date | None = None, 
     positive or not (a "not sure" or "does not apply" is not counted)."""
     frames = []
     for measure in BALANCING_MEASURES:
+        if measure.is_from_free_text:
+            continue
         query = (
             select(
                 Response.audience,
@@ -86,6 +95,9 @@ def count_answers(session: Session, area_id: int, *, since: date | None = None, 
             query = query.where(Review.held_on <= until)
         rows = [(measure.key, audience, held_on, respondents, answers, int(positive or 0)) for audience, held_on, respondents, answers, positive in session.execute(query)]
         frames.append(pd.DataFrame(rows, columns=COUNT_COLUMNS))
+    from pace_forms.measures.comments import comment_counts  # it reads this module
+
+    frames += [comment_counts(session, area_id, measure, since=since, until=until) for measure in BALANCING_MEASURES if measure.is_from_free_text]
     frames = [frame for frame in frames if not frame.empty]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COUNT_COLUMNS)
 
@@ -157,6 +169,7 @@ def balancing_report(counts: pd.DataFrame, *, period: str, min_cell: int, sees_e
             "audiences": list(measure.audiences),
             "concern": measure.concern,
             "watches": list(measure.watches),
+            "note": measure.note,
             "periods": [
                 {
                     "period": each,

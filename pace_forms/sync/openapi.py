@@ -126,7 +126,7 @@ def openapi_document(max_items: int, max_bytes: int) -> dict[str, Any]:
             "/api/v1/areas/{code}/measures": {
                 "get": {
                     "operationId": "getAreaMeasures",
-                    "summary": "An area's timescale measures (each aim's children, median, share within the aim, points in chart order, run-chart analysis) and balancing measures (per measure, period and respondent type: n, positive, positive_pct, suppressed)",
+                    "summary": "An area's timescale measures (each aim's children, median, share within the aim, points in chart order, run-chart analysis) and balancing measures (per measure, period and respondent type: n, positive, positive_pct, suppressed; per measure its concern direction and a note where the figure is not the share positive: for B8 it is the share of comments negative)",
                     "description": "Consultants and admins of the area, signed in or with Authorization: Bearer <token>. Another area's code answers 404. The same figures as `pace-forms measures`.",
                     "parameters": [
                         {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}},

@@ -32,6 +32,7 @@ from pace_forms.invitations.services import create_invitation, find_or_create_ar
 from pace_forms.models import Annotation, AreaNote, AuditEvent, FollowUp, Journey, Response, ResponseConflict, User, utc_now
 from tests.api.pages import hidden_field
 from tests.api.test_accounts import sign_in
+from tests.api.test_comments import comment_on
 from tests.api.test_retention import add_follow_up, add_response
 
 PASSWORD = "correct horse battery"
@@ -134,6 +135,9 @@ EXPECTATIONS = {
     ("GET", "/areas/<code>/notes"): expect("302 200 200 404 403 403 403"),
     ("POST", "/areas/<code>/notes"): expect("302 400 400 404 403 403 403"),  # an empty note: refused in words
     ("POST", "/areas/<code>/notes/<int:note_id>/withdraw"): expect("302 302 302 404 403 403 403"),  # the second time: "already withdrawn"
+    # Comments: consultants and admins of the area; a reading needs a sentiment.
+    ("GET", "/areas/<code>/comments"): expect("302 200 200 404 403 403 403"),
+    ("POST", "/areas/<code>/comments/<int:answer_id>"): expect("302 400 400 404 403 403 403"),  # no sentiment: refused in words
     # Test-only routes (below) built the way area pages and API routes are, so
     # that the 404-and-audit rule is exercised before those routes exist.
     ("GET", "/test-probe/areas/<code>"): expect("302 200 200 404 200 404 200"),
@@ -155,6 +159,7 @@ PARAMS = {
     "journey_id": "{journey_a}",
     "annotation_id": "{annotation_a}",
     "note_id": "{note_a}",
+    "answer_id": "{comment_a}",
 }
 
 probe = Blueprint("access_probe", __name__)
@@ -206,6 +211,9 @@ def world(app) -> dict[str, str]:
         note = Annotation(area_id=area_a.id, on=date(2024, 2, 1), description="Two-week review", created_by="someone@example.org")
         area_note = AreaNote(area_id=area_a.id, you_said="You found the letters hard.", we_did="We rewrote them.")
         db.session.add_all([conflict, journey, note, area_note])
+        db.session.add_all([conflict, journey, note])
+        # Five parents' comments, so that area A's consultant may read one.
+        comments = [comment_on(review, "parent", f"Comment {number}.") for number in range(5)]
         spare = create_user("spare@example.org", "worker", ["ALBA"], PASSWORD)
         token = create_api_token(users["admin"], "matrix", utc_now())
         db.session.commit()
@@ -221,6 +229,7 @@ def world(app) -> dict[str, str]:
             "journey_a": str(journey.id),
             "annotation_a": str(note.id),
             "note_a": str(area_note.id),
+            "comment_a": str(comments[0].answers[0].id),
         }
 
 

@@ -19,6 +19,7 @@ from flask_migrate import upgrade
 from pace_forms.cli import cli
 from pace_forms.config import PROJECT_ROOT
 from pace_forms.database import _migrations
+from pace_forms.demo import DEMO_COMMENT_MONTHS, DEMO_COMMENTERS
 from pace_forms.extensions import db
 from tests.api.pages import page_text
 from tests.conftest import IN_CI, PARENT_FORM_VERSION, PARENT_ANSWERS, make_test_app
@@ -134,7 +135,9 @@ def test_the_demo_keeps_its_answers_and_links_until_asked_to_reset(run_cli, app_
     again_output, again_links = run_demo(run_cli, cli_app, database)
 
     assert "Made a new demo database" in first_output
-    assert "Kept the demo data from before (1 response(s) so far); its links still work" in again_output
+    # The parent's answers, and the demo's comments (sent when it was made).
+    kept = 1 + DEMO_COMMENT_MONTHS * sum(DEMO_COMMENTERS.values())
+    assert f"Kept the demo data from before ({kept} response(s) so far); its links still work" in again_output
     assert "pace-forms demo --reset" in again_output
     assert again_links == first_links
     # The link answered before the restart is still known, as answered.
