@@ -25,6 +25,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 # The project's colours (static/css/app.css); each line also differs in style.
 INK, BRAND, SIGNAL, AIM, LOCAL = "#1b1b1b", "#1d4f6e", "#b00020", "#1e6b34", "#6a3d9a"
 CACHE_SIZE = 256
+# Figure sizes in inches: a chart of its own, and one of many on a printed page.
+FULL_SIZE, COMPACT_SIZE = (8, 3.6), (3.6, 1.45)
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,9 @@ class RunChart:
     local_target_label: str = ""
     notes: tuple[ChartNote, ...] = ()
     y_max: float | None = None  # 100 for a share in percent
+    # A small chart for a page of many (the printable one-page report): smaller
+    # figure and type, no legend (the text beside it names the lines).
+    compact: bool = False
 
     def cache_key(self) -> str:
         return hashlib.sha256(json.dumps(asdict(self), default=str, sort_keys=True).encode()).hexdigest()
@@ -85,8 +90,9 @@ def render_run_chart(chart: RunChart) -> str:
 
 
 def draw(chart: RunChart) -> str:
-    with _draw_lock, plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": chart.chart_id, "font.size": 11, "font.family": "sans-serif"}):
-        figure, axes = plt.subplots(figsize=(8, 3.6), dpi=100)
+    font_size, size = (7, COMPACT_SIZE) if chart.compact else (11, FULL_SIZE)
+    with _draw_lock, plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": chart.chart_id, "font.size": font_size, "font.family": "sans-serif"}):
+        figure, axes = plt.subplots(figsize=size, dpi=100)
         try:
             plot(axes, chart)
             figure.tight_layout()
@@ -123,7 +129,7 @@ def plot(axes, chart: RunChart) -> None:
     axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(axes.xaxis.get_major_locator()))
     axes.grid(axis="y", color="#dddddd", linewidth=0.6)
     axes.spines[["top", "right"]].set_visible(False)
-    if axes.get_legend_handles_labels()[0]:
+    if axes.get_legend_handles_labels()[0] and not chart.compact:
         axes.legend(loc="upper right", fontsize=9, frameon=True)
 
 

@@ -4,8 +4,6 @@ with small numbers hidden for every role but admin (measures.suppression)."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import io
 
 import pandas as pd
@@ -15,21 +13,13 @@ from flask_login import current_user
 from pace_forms.accounts.access import area_for, audit, audit_viewed, staff_only, visible_area_ids
 from pace_forms.extensions import db
 from pace_forms.measures.balancing import BALANCING_MEASURES, EXPORT_COLUMNS, balancing_report, count_answers, report_rows
+from pace_forms.measures.values import start_of as period_start
 from pace_forms.timescales import services as timescales
 
 bp = Blueprint("measures", __name__)
 
 
-def period_start(period: str) -> date:
-    """The first day of "2026-03" or "2026 Q1"."""
-    if " Q" in period:
-        year, quarter = period.split(" Q")
-        return date(int(year), 3 * int(quarter) - 2, 1)
-    year, month = period.split("-")
-    return date(int(year), int(month), 1)
-
-
-def chart_of(area, key: str, figures: dict, notes) -> str:
+def chart_of(area, key: str, figures: dict, notes, *, compact: bool = False) -> str:
     from pace_forms.measures.charts import ChartPoint, RunChart, notes_in_order, render_run_chart
 
     periods = [cell["period"] for cell in figures["periods"] if cell["audience"] == "all"]
@@ -49,7 +39,7 @@ def chart_of(area, key: str, figures: dict, notes) -> str:
         RunChart(
             chart_id=f"balancing-{key}", title=f"{figures['label']}, {area.name}", description=description, y_label="% positive",
             points=points, median=run["median"], median_signal=run["signal"], y_max=100,
-            notes=notes_in_order([(note.on, note.description) for note in notes if note.measure is None]),
+            notes=notes_in_order([(note.on, note.description) for note in notes if note.measure is None]), compact=compact,
         )
     )
 

@@ -39,7 +39,7 @@ def index():
     return render_template("timescales/index.html", areas=areas)
 
 
-def chart_for(area: Area, key: str, figures: dict, notes: list[Annotation], journey_ids: dict[str, int]) -> str:
+def chart_for(area: Area, key: str, figures: dict, notes: list[Annotation], journey_ids: dict[str, int], *, compact: bool = False) -> str:
     from pace_forms.measures.charts import ChartPoint, RunChart, chart_description, notes_in_order, render_run_chart
 
     signal = set(figures["run_chart"]["signal_indices"])
@@ -65,6 +65,7 @@ def chart_for(area: Area, key: str, figures: dict, notes: list[Annotation], jour
             local_target=figures["local_target_days"],
             local_target_label=f"Local target {figures['local_target_days']} days" if figures["local_target_days"] is not None else "",
             notes=notes_in_order([(note.on, note.description) for note in notes if note.measure in (None, key)]),
+            compact=compact,
         )
     )
 
