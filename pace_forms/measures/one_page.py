@@ -146,7 +146,8 @@ def balancing_summaries(by_month: Mapping[str, object], by_quarter: Mapping[str,
 
 
 def latest_notes(notes: Iterable[object], titles: Mapping[str, str], count: int = LATEST_NOTES) -> list[dict[str, object]]:
-    """The latest change ideas (annotations), newest first, with the chart each is drawn on."""
-    newest = sorted(notes, key=lambda note: (note.on, note.id), reverse=True)[:count]
+    """The latest `count` change ideas (annotations) in date order, as the
+    charts number theirs, with the chart each is drawn on."""
+    latest = sorted(notes, key=lambda note: (note.on, note.id))[-count:]
     return [{"on": note.on, "description": note.description, "chart": titles.get(note.measure, "every chart") if note.measure else "every chart"}
-            for note in newest]
+            for note in latest]
