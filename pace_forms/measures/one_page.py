@@ -36,13 +36,13 @@ def finding_of(analysis: RunChartAnalysis, concern: str, unit: str) -> RulesFind
     if analysis.median is None:
         return RulesFinding("No points yet.", False)
     side, direction = CONCERN_SIDES[concern]
-    worrying = [f"a run of {len(run.indices)} {unit} {run.direction} the median" for run in (*analysis.long_runs, *analysis.shifts)
-                if run.direction == side and (analysis.signal or run in analysis.shifts)]
+    # A long run (Anhoej, judged from 10 points) is often a shift (IHI) too: name each run once.
+    runs = {run.indices: run for run in (*(analysis.long_runs if analysis.signal else ()), *analysis.shifts)}.values()
+    worrying = [f"a run of {len(run.indices)} {unit} {run.direction} the median" for run in runs if run.direction == side]
     worrying += [f"a trend of {len(trend.indices)} {unit} going {trend.direction}" for trend in analysis.trends if trend.direction == direction]
-    better = [run for run in (*analysis.long_runs, *analysis.shifts) if run.direction != side and (analysis.signal or run in analysis.shifts)]
-    better += [trend for trend in analysis.trends if trend.direction != direction]
+    better = [run for run in runs if run.direction != side] + [trend for trend in analysis.trends if trend.direction != direction]
     if worrying:
-        return RulesFinding("Signal of concern: " + "; ".join(dict.fromkeys(worrying)) + ".", True)
+        return RulesFinding("Signal of concern: " + "; ".join(worrying) + ".", True)
     if better:
         return RulesFinding("Signal of change for the better.", False)
     if analysis.signal:

@@ -101,7 +101,7 @@ def timescale_values(journeys: list[Mapping[str, object]], measure: TimescaleMea
             continue
         within = sum(1 for value in days if value <= measure.target_days)
         children = "1 child" if len(days) == 1 else f"{len(days)} children"
-        rows.append(row(name, None, None, statistics.median(days),
+        rows.append(row(name, None, None, round(float(statistics.median(days)), 1),
                         f"median days of {children}; {within} within the national aim of {measure.target_days} days"))
     return rows
 

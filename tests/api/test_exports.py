@@ -123,9 +123,9 @@ def test_a_timescale_step_gives_its_median_days_per_month(app, area):
     consultant = signed_in(app, "fife@example.org")
     assert csv_rows(consultant.get(f"/areas/FIFE/measures/aim3_to_adm/values.csv?as_of={AS_OF}")) == [
         ["period", "numerator", "denominator", "value", "note"],
-        ["2026-01", "", "", "80", "median days of 3 children; 2 within the national aim of 98 days"],
+        ["2026-01", "", "", "80.0", "median days of 3 children; 2 within the national aim of 98 days"],
         ["2026-02", "", "", "", "no child reached this step"],
-        ["2026-03", "", "", "63", "median days of 1 child; 1 within the national aim of 98 days"],
+        ["2026-03", "", "", "63.0", "median days of 1 child; 1 within the national aim of 98 days"],
     ]
     assert csv_rows(consultant.get(f"/areas/FIFE/measures/aim3_to_adm/values.csv?as_of={AS_OF}&period=quarter"))[1:] == [
         ["2026 Q1", "", "", "71.5", "median days of 4 children; 3 within the national aim of 98 days"],
