@@ -55,6 +55,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from pace_forms.surveys import views as surveys
     from pace_forms.timescales import cli as timescales_cli
     from pace_forms.timescales import views as timescales
+    from pace_forms.measures import exports
     from pace_forms.measures import views as measures
     from pace_forms.notes import views as notes
     from pace_forms.sync import api as sync
@@ -78,6 +79,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     timescales.init_app(app)
     measures.init_app(app)
     notes.init_app(app)
+    exports.init_app(app)
     safeguarding.init_app(app)
     responses.init_app(app)
     audit_views.init_app(app)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, NoReturn, TypeVar
 
-from flask import abort, g, request
+from flask import abort, g, make_response, request
 from flask_login import current_user
 from sqlalchemy import Select
 
@@ -103,6 +103,23 @@ def audit_viewed(what: str, area: Area | None = None, **detail: Any) -> None:
     db.session.commit()
 
 
+def refuse_role(user: User, roles: tuple[str, ...]) -> NoReturn:
+    """403 for a role that may not use this, audited."""
+    audit("access.refused", subject=f"a page for {' or '.join(roles)}", role=user.role, method=request.method, path=request.path)
+    db.session.commit()
+    if wants_json():
+        abort(make_response(api_error(403, "forbidden", f"This needs the role {' or '.join(roles)}; you are a {user.role}.")))
+    abort(403)
+
+
+def require_role(*roles: str) -> None:
+    """Inside a @staff_only view whose roles depend on what is asked for:
+    the signed-in user has one of `roles`, or 403 (audited)."""
+    user = signed_in_user()
+    if user.role not in roles:
+        refuse_role(user, roles)
+
+
 def staff_only(*roles: str) -> Callable:
     """Signed in (by session, or by API token under /api/), with one of
     `roles` (any role when none are named). Signed out: the sign-in page, or
@@ -119,11 +136,7 @@ def staff_only(*roles: str) -> Callable:
                     return api_error(401, "unauthorised", "Sign in, or send an API token: Authorization: Bearer <token>.", where="Authorization")
                 return login_manager.unauthorized()
             if roles and user.role not in roles:
-                audit("access.refused", subject=f"a page for {' or '.join(roles)}", role=user.role, method=request.method, path=request.path)
-                db.session.commit()
-                if wants_json():
-                    return api_error(403, "forbidden", f"This needs the role {' or '.join(roles)}; you are a {user.role}.")
-                abort(403)
+                refuse_role(user, roles)
             if request.method not in SAFE_METHODS and not by_token():
                 csrf.protect()
             return view(*args, **kwargs)

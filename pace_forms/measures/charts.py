@@ -25,6 +25,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 # The project's colours (static/css/app.css); each line also differs in style.
 INK, BRAND, SIGNAL, AIM, LOCAL = "#1b1b1b", "#1d4f6e", "#b00020", "#1e6b34", "#6a3d9a"
 CACHE_SIZE = 256
+# Figure sizes in inches: a chart of its own, and one of many on a printed page.
+FULL_SIZE, COMPACT_SIZE = (8, 3.6), (3.6, 1.45)
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,9 @@ class RunChart:
     # Charts shown side by side share one time axis: the same first and last day.
     x_range: tuple[date, date] | None = None
     size: tuple[float, float] = (8, 3.6)  # inches at 100 dpi; the SVG scales to its box
+    # A small chart for a page of many (the printable one-page report): smaller
+    # figure and type, no legend (the text beside it names the lines).
+    compact: bool = False
 
     def cache_key(self) -> str:
         return hashlib.sha256(json.dumps(asdict(self), default=str, sort_keys=True).encode()).hexdigest()
@@ -89,8 +94,9 @@ def render_run_chart(chart: RunChart) -> str:
 
 
 def draw(chart: RunChart) -> str:
-    with _draw_lock, plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": chart.chart_id, "font.size": 11, "font.family": "sans-serif"}):
-        figure, axes = plt.subplots(figsize=chart.size, dpi=100)
+    font_size, size = (7, COMPACT_SIZE) if chart.compact else (11, chart.size)
+    with _draw_lock, plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": chart.chart_id, "font.size": font_size, "font.family": "sans-serif"}):
+        figure, axes = plt.subplots(figsize=size, dpi=100)
         try:
             plot(axes, chart)
             figure.tight_layout()
@@ -134,7 +140,7 @@ def plot(axes, chart: RunChart) -> None:
     axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(axes.xaxis.get_major_locator()))
     axes.grid(axis="y", color="#dddddd", linewidth=0.6)
     axes.spines[["top", "right"]].set_visible(False)
-    if axes.get_legend_handles_labels()[0]:
+    if axes.get_legend_handles_labels()[0] and not chart.compact:
         axes.legend(loc="upper right", fontsize=9, frameon=True)
 
 

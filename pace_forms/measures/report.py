@@ -90,3 +90,19 @@ def report_csv(report: Mapping[str, Any]) -> str:
     writer.writerow(["aim1_home_over_2y", "count", "reviewed", "reviewed_pct", "local_target_pct"])
     writer.writerow(["", aim1["count"], aim1["reviewed"], aim1["reviewed_pct"], aim1["local_target_pct"]])
     return out.getvalue()
+
+
+CHILD_COLUMNS = ("measure", "title", "child", "step_ended", "days", "within_aim")
+QUARTER_COLUMNS = ("measure", "title", "quarter", "children", "within_aim", "share_pct")
+
+
+def page_tables(report: Mapping[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The timescales page's two tables for every step, as rows: each child's
+    days in chart order, and the share within the national aim by quarter."""
+    children, quarters = [], []
+    for key, figures in report["measures"].items():
+        children += [{"measure": key, "title": figures["title"], "child": point["child"], "step_ended": point["end_on"], "days": point["days"],
+                      "within_aim": "yes" if point["days"] <= figures["target_days"] else "no"} for point in figures["points"]]
+        quarters += [{"measure": key, "title": figures["title"], "quarter": share["quarter"], "children": share["n"],
+                      "within_aim": share["within_target"], "share_pct": share["within_target_pct"]} for share in figures["within_target_by_quarter"]]
+    return children, quarters

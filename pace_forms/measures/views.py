@@ -64,7 +64,7 @@ def finding_words(run: dict, concern: str) -> str:
 
 
 def chart_of(area, key: str, figures: dict, notes: tuple[ChartNote, ...], *, chart_id: str | None = None,
-             window: Window | None = None, size: tuple[float, float] | None = None) -> str:
+             window: Window | None = None, size: tuple[float, float] | None = None, compact: bool = False) -> str:
     """A balancing measure's run chart: one point per shown period (at its
     first day), the responses behind each written beside it; a hidden
     period is missing, not zero."""
@@ -88,7 +88,7 @@ def chart_of(area, key: str, figures: dict, notes: tuple[ChartNote, ...], *, cha
             chart_id=chart_id or f"balancing-{key}", title=f"{figures['label']}, {area.name}", description=description,
             y_label="% negative" if figures["concern"] == "up" else "% positive",
             points=points, median=run["median"], median_signal=run["signal"], y_max=100, notes=notes,
-            x_range=(window.first, window.last) if window else None, **({"size": size} if size else {}),
+            x_range=(window.first, window.last) if window else None, compact=compact, **({"size": size} if size else {}),
         )
     )
 

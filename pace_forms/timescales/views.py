@@ -40,9 +40,11 @@ def index():
 
 
 def chart_for(area: Area, key: str, figures: dict, notes: list[Annotation], journey_ids: dict[str, int], *,
-              x_range: tuple[date, date] | None = None, size: tuple[float, float] | None = None, chart_notes: tuple | None = None) -> str:
+              x_range: tuple[date, date] | None = None, size: tuple[float, float] | None = None, chart_notes: tuple | None = None,
+              compact: bool = False) -> str:
     """The run chart of one timescale measure. On the dashboard, charts side
-    by side share `x_range` and number the change ideas alike (`chart_notes`)."""
+    by side share `x_range` and number the change ideas alike (`chart_notes`);
+    the one-page report draws them `compact`."""
     from pace_forms.measures.charts import ChartPoint, RunChart, chart_description, notes_in_order, render_run_chart
 
     signal = set(figures["run_chart"]["signal_indices"])
@@ -70,6 +72,7 @@ def chart_for(area: Area, key: str, figures: dict, notes: list[Annotation], jour
             notes=chart_notes if chart_notes is not None else notes_in_order([(note.on, note.description) for note in notes if note.measure in (None, key)]),
             x_range=x_range,
             **({"size": size} if size else {}),
+            compact=compact,
         )
     )
 

@@ -138,6 +138,11 @@ EXPECTATIONS = {
     # Comments: consultants and admins of the area; a reading needs a sentiment.
     ("GET", "/areas/<code>/comments"): expect("302 200 200 404 403 403 403"),
     ("POST", "/areas/<code>/comments/<int:answer_id>"): expect("302 400 400 404 403 403 403"),  # no sentiment: refused in words
+    # Exports and the one-page report: a timescale step's values and each
+    # child's days are for consultants and admins (tests/api/test_exports.py).
+    ("GET", "/areas/<code>/report"): expect("302 200 200 404 200 404 200"),
+    ("GET", "/areas/<code>/measures/<key>/values.csv"): expect("302 200 200 404 200 404 200", path="/areas/{area_a}/measures/B1/values.csv"),
+    ("GET", "/areas/<code>/timescales.<any(csv, xlsx):extension>"): expect("302 200 200 404 403 403 403", path="/areas/{area_a}/timescales.xlsx"),
     # Test-only routes (below) built the way area pages and API routes are, so
     # that the 404-and-audit rule is exercised before those routes exist.
     ("GET", "/test-probe/areas/<code>"): expect("302 200 200 404 200 404 200"),
