@@ -200,7 +200,9 @@ def count_split(
         query = query.outerjoin(Journey, Journey.child_id == Review.child_id)
     elif split in ("attend", "helper"):
         # How each response answered the question (one per form), if it did.
-        which = given.measure == "ATTEND" if split == "attend" else given.question_key == "helped_by"
+        # coalesce() keeps SQLite off the index on measure, which would scan
+        # every ATTEND answer for each row; it finds the response's own instead.
+        which = func.coalesce(given.measure, "") == "ATTEND" if split == "attend" else given.question_key == "helped_by"
         query = query.outerjoin(given, and_(given.response_id == Response.id, which))
     rows = [(group_of, audience, held_on, respondents, answers, int(positive or 0))
             for group_of, audience, held_on, respondents, answers, positive in session.execute(query)]
