@@ -263,7 +263,8 @@ def split_report(
             "group_words": "All of them" if group == TOTAL else words.get(group, group),
             "audience": audience,
             "n": respondents if visible else None,
-            "positive": positive if visible else None,
+            # A band stands in for the share: the count would give it away.
+            "positive": positive if visible and not cell.band else None,
             "positive_pct": round(100 * positive / answers, 1) if visible and answers and not cell.band else None,
             "band": cell.band,
             "suppressed": cell.hidden,

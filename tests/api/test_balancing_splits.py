@@ -200,13 +200,23 @@ def test_fewer_than_10_who_all_agree_get_a_band_and_a_higher_threshold_hides_mor
     march = date(2026, 3, 10)
     counts = counts_of("B1", "attend", [("all", "parent", march, 8, 8), ("part", "parent", march, 6, 3), ("not_there", "parent", march, 6, 2)])
     worker = split_report(counts, min_cell=5, sees_everything=False)
-    assert cell(worker, "all")["band"] == "80-100%" and cell(worker, "all")["positive_pct"] is None
+    assert cell(worker, "all")["band"] == "80-100%" and cell(worker, "all")["positive_pct"] is None and cell(worker, "all")["positive"] is None
     assert cell(worker, "part")["positive_pct"] == 50.0 and cell(worker, "all")["group_words"] == "At all of the review"
     stricter = split_report(counts, min_cell=7, sees_everything=False)
     assert cell(stricter, "part")["suppressed"] and cell(stricter, "not_there")["suppressed"]
     assert cell(stricter, "total")["n"] == 20 and cell(stricter, "all")["n"] == 8
     # The threshold never goes under 5.
     assert split_report(counts, min_cell=2, sees_everything=False)["min_cell"] == 5
+
+
+def test_a_pooled_measure_is_banded_when_every_answer_agrees_not_when_answers_equal_respondents():
+    """B2 pools two items: 6 parents give 12 answers. All 12 positive is
+    unanimous (a band); 6 of 12 is half, not everyone."""
+    march = date(2026, 3, 10)
+    frame = pd.DataFrame([("later", "parent", march, 6, 12, 12), ("first", "parent", march, 6, 12, 6)], columns=SPLIT_COLUMNS)
+    worker = split_report(with_attrs(frame, "B2", "kind"), min_cell=5, sees_everything=False)
+    assert (cell(worker, "later")["band"], cell(worker, "later")["positive"]) == ("80-100%", None)
+    assert (cell(worker, "first")["band"], cell(worker, "first")["positive"], cell(worker, "first")["positive_pct"]) == (None, 6, 50.0)
 
 
 def test_a_type_of_respondent_the_balancing_report_hides_stays_hidden_and_cannot_be_added_up():
