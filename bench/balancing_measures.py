@@ -7,8 +7,11 @@ Fills a fresh SQLite database (or --database, an empty migrated one, such as
 a PostgreSQL schema) with one area's reviews, responses and answers coded as
 the forms code them, then times (1) reading every answer of the area with its
 response's audience and review date (the baseline: the least any measure
-must do) and (2) count_answers + balancing_report by month, as the dashboard
-computes them. Prints seconds and the ratio."""
+must do), (2) count_answers + balancing_report by month, as the dashboard
+computes them, (3) one measure (B1) split four ways (measures.splits: by the
+child's aim 2 status, review kind, attendance, who helped) with its
+protected tables, and (4) P2 and P3 (measures.process). Each child has a
+journey. Prints seconds and the ratio."""
 
 from __future__ import annotations
 
@@ -33,12 +36,14 @@ CODES = {
     "child-8-11": ("SAY", "HEARD", "NEXT", "INFL", "CONTACT", "OVR"),
     "worker": ("TIME", "CHILDV", "FAMV", "NEXT", "CONF", "FEAS", "LOAD"),
 }
+KINDS = ("planning", "first", "later", "later", "permanence")
+SPLITS = ("aim", "kind", "attend", "helper")
 
 
 def fill(app, answers_wanted: int) -> int:
     from pace_forms.extensions import db
     from pace_forms.invitations.services import find_or_create_area
-    from pace_forms.models import Answer, Child, Response, Review
+    from pace_forms.models import Answer, Child, Journey, Response, Review
 
     rng = random.Random(1)
     with app.app_context():
@@ -48,19 +53,28 @@ def fill(app, answers_wanted: int) -> int:
         review_number = 0
         start = date(2023, 1, 1)
         while made < answers_wanted:
-            children, reviews, responses, answers = [], [], [], []
+            children, journeys, reviews, responses, answers = [], [], [], [], []
             for _ in range(500):
                 review_number += 1
+                held_on = start + timedelta(days=review_number % 1000)
+                away = held_on - timedelta(days=rng.randrange(20, 300))
                 children.append({"id": review_number, "area_id": area.id, "reference": f"B-{review_number}"})
-                reviews.append({"id": review_number, "child_id": review_number, "area_id": area.id, "held_on": start + timedelta(days=review_number % 1000), "kind": "later"})
+                journeys.append({"area_id": area.id, "child_id": review_number, "looked_after_away_on": away,
+                                 "recommendation_on": away + timedelta(days=rng.randrange(100, 300)) if rng.random() < 0.8 else None})
+                reviews.append({"id": review_number, "child_id": review_number, "area_id": area.id, "held_on": held_on, "kind": rng.choice(KINDS)})
                 for audience, codes in CODES.items():
                     response_id = str(uuid.UUID(int=rng.getrandbits(128)))
                     responses.append({"id": response_id, "form_key": f"{audience}-review", "form_version_number": 1, "area_id": area.id,
                                       "review_id": review_number, "audience": audience, "status": "accepted", "problems": [], "raw": {},
                                       "content_hash": response_id.replace("-", "")})
                     answers.extend({"response_id": response_id, "question_key": code.lower(), "measure": code,
+                                    "value_text": rng.choice(("all", "all", "part", "not_there")) if code == "ATTEND" else None,
                                     "is_positive": rng.random() < 0.7 if rng.random() > 0.05 else None} for code in codes)
+                    if audience != "worker":
+                        answers.append({"response_id": response_id, "question_key": "helped_by", "measure": None,
+                                        "value_text": rng.choice(("alone", "alone", "family", "advocate")), "is_positive": None})
             db.session.execute(db.insert(Child), children)
+            db.session.execute(db.insert(Journey), journeys)
             db.session.execute(db.insert(Review), reviews)
             db.session.execute(db.insert(Response), responses)
             db.session.execute(db.insert(Answer), answers)
@@ -77,6 +91,8 @@ def main() -> None:
     from pace_forms import create_app
     from pace_forms.extensions import db
     from pace_forms.measures.balancing import balancing_report, count_answers
+    from pace_forms.measures.process import PROCESS_MEASURES, count_process
+    from pace_forms.measures.splits import count_split, split_report
     from pace_forms.models import Answer, Response, Review
 
     with tempfile.TemporaryDirectory() as folder:
@@ -89,7 +105,7 @@ def main() -> None:
         area_id = fill(app, options.answers)
         print(f"Filled {options.answers:,}+ answers in {time.perf_counter() - started:.0f} s ({database.split(':')[0]})")
         with app.app_context():
-            timings = {"read every answer once": [], "balancing measures": []}
+            timings = {"read every answer once": [], "balancing measures": [], "B1 split four ways": [], "P2 and P3": []}
             for _ in range(3):
                 started = time.perf_counter()
                 rows = db.session.execute(
@@ -101,7 +117,15 @@ def main() -> None:
                 started = time.perf_counter()
                 report = balancing_report(count_answers(db.session, area_id), period="month", min_cell=5, sees_everything=False)
                 timings["balancing measures"].append(time.perf_counter() - started)
-        print(f"{len(rows):,} answers read; {len(report['measures'])} measures, {sum(len(m['periods']) for m in report['measures'].values())} cells")
+                started = time.perf_counter()
+                splits = [split_report(count_split(db.session, area_id, "B1", split, aim="aim2_to_recommendation", as_of=date(2026, 1, 1)),
+                                       min_cell=5, sees_everything=False, period="quarter") for split in SPLITS]
+                timings["B1 split four ways"].append(time.perf_counter() - started)
+                started = time.perf_counter()
+                process = balancing_report(count_process(db.session, area_id), period="month", min_cell=5, sees_everything=False, measures=PROCESS_MEASURES)
+                timings["P2 and P3"].append(time.perf_counter() - started)
+        print(f"{len(rows):,} answers read; {len(report['measures'])} measures, {sum(len(m['periods']) for m in report['measures'].values())} cells;"
+              f" {sum(len(split['cells']) for split in splits)} split cells; {len(process['measures'])} process measures")
         base = min(timings["read every answer once"])
         print(f"{'step':<26}{'best of 3 (s)':>15}{'x reading once':>16}")
         for step, seconds in timings.items():

@@ -124,6 +124,7 @@ def demo_command(host: str, port: int, reset: bool, database_path: Path | None, 
     if kept_users:
         click.echo(f"  {', '.join(kept_users)}: kept from before, with the passwords printed then. To make new ones: pace-forms demo --reset (or make demo RESET=1).")
     click.echo(f"Run charts of the demo's synthetic case data: as the consultant, open {base_url}/areas/DEMO/timescales")
+    click.echo(f"Balancing measures from two years of synthetic answers to those children's reviews: {base_url}/areas/DEMO/balancing")
     click.echo(f"Export what was sent with: PACE_DATABASE_FILENAME={database} pace-forms export responses --area DEMO --format csv")
     if every_address:
         click.echo(

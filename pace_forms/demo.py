@@ -1,6 +1,7 @@
 """Sample data for `pace-forms demo`: one area, a few children and reviews,
-a survey link for each respondent, one user per role, and synthetic case
-data (journeys) with a dated change idea for the run charts. Pseudonymous
+a survey link for each respondent, one user per role, synthetic case data
+(journeys) with a dated change idea for the run charts, and two years of
+those children's reviews with answers (demo_answers). Pseudonymous
 references only.
 
 The demo keeps its database from one start to the next (stopping the server
@@ -24,6 +25,7 @@ from sqlalchemy import func
 from pace_forms.accounts.services import create_user, find_user
 from pace_forms.audit.services import COMMAND_LINE_ACTOR
 from pace_forms.database import create_private_file
+from pace_forms.demo_answers import CHILD_AUDIENCE, seed_demo_answers
 from pace_forms.extensions import db
 
 from pace_forms.invitations.services import (
@@ -45,8 +47,7 @@ DEMO_CHILDREN = [
     ("DEMO-003", "12-15", "permanence"),
     ("DEMO-004", "0-3", "planning"),
 ]
-# Which child's form suits which age band; adults' forms go to every review.
-CHILD_AUDIENCE = {"4-7": "child-4-7", "8-11": "child-8-11", "12-15": "young-person", "16+": "young-person"}
+# Adults' forms go to every review; a child's by its age band (CHILD_AUDIENCE).
 ADULT_AUDIENCES = ("parent", "carer", "worker")
 
 
@@ -107,10 +108,19 @@ def demo_journeys(today: date, rng: random.Random) -> list[JourneyRow]:
     return rows
 
 
-def seed_demo_journeys(area: Area, today: date) -> None:
-    """The demo area's case data and its change idea. Flushes only."""
-    import_journeys(area, ReadResult(rows=demo_journeys(today, random.Random(2026)), rows_read=DEMO_JOURNEYS + DEMO_CHILDREN_AT_HOME), utc_now())
+def seed_demo_journeys(area: Area, today: date) -> list[JourneyRow]:
+    """The demo area's case data and its change idea; the journeys. Flushes only."""
+    rows = demo_journeys(today, random.Random(2026))
+    import_journeys(area, ReadResult(rows=rows, rows_read=DEMO_JOURNEYS + DEMO_CHILDREN_AT_HOME), utc_now())
     add_annotation(area, today - timedelta(days=CHANGE_DAYS_AGO), CHANGE_IDEA, None, COMMAND_LINE_ACTOR.name, utc_now())
+    return rows
+
+
+def seed_demo_reviews(area: Area, today: date) -> int:
+    """The case data, and two years of reviews of those children with answers
+    recorded as real ones are (demo_answers); how many responses. Flushes only."""
+    journeys = seed_demo_journeys(area, today)
+    return seed_demo_answers(area, journeys, today - timedelta(days=CHANGE_DAYS_AGO), today, random.Random(2027))
 
 
 # Comments for the comments page and B8, in each of the last three months:
@@ -188,7 +198,7 @@ def seed_demo() -> list[tuple[str, str]]:
     """Create the demo records; return (label, survey path) pairs. Flushes only."""
     area = find_or_create_area("DEMO", "Demo Council")
     today = utc_now().date()
-    seed_demo_journeys(area, today)
+    seed_demo_reviews(area, today)
     if not notes_of(area, limit=1):
         publish_note(area, DEMO_NOTE_YOU_SAID, DEMO_NOTE_WE_DID, by=None, now=utc_now())
     seed_demo_comments(area, today)

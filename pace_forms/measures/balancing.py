@@ -5,14 +5,14 @@ the counts into periods. Plain functions: no Flask."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import yaml
-from sqlalchemy import case, distinct, func, select
+from sqlalchemy import ColumnElement, Select, case, distinct, func, select
 from sqlalchemy.orm import Session
 
 from pace_forms.config import PROJECT_ROOT
@@ -61,38 +61,54 @@ MEASURES_BY_KEY = {measure.key: measure for measure in BALANCING_MEASURES}
 COUNT_COLUMNS = ["measure", "audience", "held_on", "respondents", "answers", "positive"]
 
 
+def answers_query(measure: BalancingMeasure, area_id: int, *, since: date | None = None, until: date | None = None, by: Sequence[ColumnElement] = ()) -> Select:
+    """One measure's counted answers in one area, grouped by the `by`
+    columns (a split's, which the caller joins in), respondent type and
+    review date: (*by, audience, held_on, respondents, answers, positive).
+    Only counted (accepted) responses and answers that can be positive or
+    not (a "not sure" or "does not apply" is not counted)."""
+    query = (
+        select(
+            *by,
+            Response.audience,
+            Review.held_on,
+            func.count(distinct(Response.id)),
+            func.count(Answer.id),
+            func.sum(case((Answer.is_positive.is_(True), 1), else_=0)),
+        )
+        .select_from(Answer)
+        .join(Response, Response.id == Answer.response_id)
+        .join(Review, Review.id == Response.review_id)
+        .where(
+            Response.area_id == area_id,
+            Response.status == "accepted",
+            Response.audience.in_(measure.audiences),
+            Answer.measure.in_(measure.codes),
+            Answer.is_positive.is_not(None),
+        )
+        .group_by(*by, Response.audience, Review.held_on)
+    )
+    return held_between(query, since, until)
+
+
+def held_between(query: Select, since: date | None, until: date | None) -> Select:
+    """The query narrowed to reviews held from `since` to `until` (each included, if given)."""
+    if since is not None:
+        query = query.where(Review.held_on >= since)
+    if until is not None:
+        query = query.where(Review.held_on <= until)
+    return query
+
+
 def count_answers(session: Session, area_id: int, *, since: date | None = None, until: date | None = None) -> pd.DataFrame:
     """For each balancing measure, respondent type and review date of one
     area: respondents (distinct counted responses), answers and positive
-    answers. Only counted (accepted) responses and answers that can be
-    positive or not (a "not sure" or "does not apply" is not counted)."""
+    answers (answers_query); B8 from the comments (measures.comments)."""
     frames = []
     for measure in BALANCING_MEASURES:
         if measure.is_from_free_text:
             continue
-        query = (
-            select(
-                Response.audience,
-                Review.held_on,
-                func.count(distinct(Response.id)),
-                func.count(Answer.id),
-                func.sum(case((Answer.is_positive.is_(True), 1), else_=0)),
-            )
-            .join(Response, Response.id == Answer.response_id)
-            .join(Review, Review.id == Response.review_id)
-            .where(
-                Response.area_id == area_id,
-                Response.status == "accepted",
-                Response.audience.in_(measure.audiences),
-                Answer.measure.in_(measure.codes),
-                Answer.is_positive.is_not(None),
-            )
-            .group_by(Response.audience, Review.held_on)
-        )
-        if since is not None:
-            query = query.where(Review.held_on >= since)
-        if until is not None:
-            query = query.where(Review.held_on <= until)
+        query = answers_query(measure, area_id, since=since, until=until)
         rows = [(measure.key, audience, held_on, respondents, answers, int(positive or 0)) for audience, held_on, respondents, answers, positive in session.execute(query)]
         frames.append(pd.DataFrame(rows, columns=COUNT_COLUMNS))
     from pace_forms.measures.comments import comment_counts  # it reads this module
@@ -125,7 +141,8 @@ def by_period(counts: pd.DataFrame, period: str = "month", audiences: Iterable[s
 
 
 def balancing_report(counts: pd.DataFrame, *, period: str, min_cell: int, sees_everything: bool,
-                     audience: str | None = None, baseline_before: date | None = None) -> dict[str, object]:
+                     audience: str | None = None, baseline_before: date | None = None,
+                     measures: Iterable[BalancingMeasure] = BALANCING_MEASURES) -> dict[str, object]:
     """Per measure: each period's figures for all its respondents and per
     respondent type, protected (measures.suppression), and a run chart of
     the share positive per period in which a hidden point is missing.
@@ -133,16 +150,18 @@ def balancing_report(counts: pd.DataFrame, *, period: str, min_cell: int, sees_e
     what is shown, so no choice of view shows a cell another view hides.
     The chart follows `audience` ("all" when None); with `baseline_before`
     its median is frozen from the periods that began before that day.
-    {"period", "min_cell", "audience", "measures": {key: {...}}, "hidden_cells"}."""
+    {"period", "min_cell", "audience", "measures": {key: {...}}, "hidden_cells"}.
+    `measures`: the process measures' counts (measures.process) come with
+    their own list."""
     from pace_forms.measures.runchart import analyse_run_chart
     from pace_forms.measures.suppression import Count, effective_min_cell, protect
 
     table = by_period(counts, period)
     min_cell = effective_min_cell(min_cell)
     series = audience or "all"
-    measures: dict[str, object] = {}
+    reported: dict[str, object] = {}
     hidden_cells = 0
-    for measure in BALANCING_MEASURES:
+    for measure in measures:
         rows = table[table["measure"] == measure.key]
         cells = {(row.period, row.audience): Count(int(row.respondents), int(row.positive)) for row in rows.itertuples(index=False)}
         answers = {(row.period, row.audience): int(row.answers) for row in rows.itertuples(index=False)}
@@ -163,7 +182,7 @@ def balancing_report(counts: pd.DataFrame, *, period: str, min_cell: int, sees_e
         points = [share((each, series)) for each in chart_periods]
         baseline = sum(1 for each in chart_periods if baseline_before and period_start(each) < baseline_before) or None
         analysis = analyse_run_chart(points, baseline=baseline)
-        measures[measure.key] = {
+        reported[measure.key] = {
             "label": measure.label,
             "codes": list(measure.codes),
             "audiences": list(measure.audiences),
@@ -193,7 +212,7 @@ def balancing_report(counts: pd.DataFrame, *, period: str, min_cell: int, sees_e
                           "concern_signal": concern_signal(analysis, measure.concern),
                           "shifts": len(analysis.shifts), "trends": len(analysis.trends)},
         }
-    return {"period": period, "min_cell": min_cell, "audience": audience, "measures": measures, "hidden_cells": hidden_cells}
+    return {"period": period, "min_cell": min_cell, "audience": audience, "measures": reported, "hidden_cells": hidden_cells}
 
 
 def concern_signal(analysis, concern: str) -> bool:
