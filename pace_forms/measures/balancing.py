@@ -142,12 +142,15 @@ def by_period(counts: pd.DataFrame, period: str = "month", audiences: Iterable[s
 
 def balancing_report(counts: pd.DataFrame, *, period: str, min_cell: int, sees_everything: bool,
                      audience: str | None = None, baseline_before: date | None = None,
-                     measures: Iterable[BalancingMeasure] = BALANCING_MEASURES) -> dict[str, object]:
+                     measures: Iterable[BalancingMeasure] = BALANCING_MEASURES,
+                     window: tuple[date, date] | None = None) -> dict[str, object]:
     """Per measure: each period's figures for all its respondents and per
     respondent type, protected (measures.suppression), and a run chart of
     the share positive per period in which a hidden point is missing.
-    Protection is worked out on the whole table before `audience` narrows
-    what is shown, so no choice of view shows a cell another view hides.
+    Protection is worked out on the whole table before `audience` or
+    `window` (first and last day: the periods that overlap it) narrow what
+    is shown, so no choice of view shows a cell another view hides: give it
+    every count, not the window's.
     The chart follows `audience` ("all" when None); with `baseline_before`
     its median is frozen from the periods that began before that day.
     {"period", "min_cell", "audience", "measures": {key: {...}}, "hidden_cells"}.
@@ -171,6 +174,9 @@ def balancing_report(counts: pd.DataFrame, *, period: str, min_cell: int, sees_e
         shown = protect(cells, groups, min_cell=min_cell, sees_everything=sees_everything)
         if audience is not None:
             shown = {key: cell for key, cell in shown.items() if key[1] == audience}
+        if window is not None:
+            periods = [each for each in periods if period_start(each) <= window[1] and period_after(each) > window[0]]
+            shown = {key: cell for key, cell in shown.items() if key[0] in periods}
         hidden_cells += sum(1 for cell in shown.values() if cell.hidden)
 
         def share(key):
@@ -224,6 +230,14 @@ def concern_signal(analysis, concern: str) -> bool:
     side, towards = ("below", "down") if concern == "down" else ("above", "up")
     return (any(run.direction == side for run in (*analysis.long_runs, *analysis.shifts))
             or any(trend.direction == towards for trend in analysis.trends))
+
+
+def period_after(period: str) -> date:
+    """The first day after "2026-03" or "2026 Q1"."""
+    start = period_start(period)
+    months = 3 if " Q" in period else 1
+    index = start.year * 12 + start.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
 
 
 def period_start(period: str) -> date:

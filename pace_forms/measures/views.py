@@ -148,6 +148,13 @@ def balancing(code: str):
                            period=period, sees_everything=everything, audience_words=SHORT_AUDIENCE_WORDS)
 
 
+def in_window(counts: pd.DataFrame, window: Window) -> pd.DataFrame:
+    """The counts of reviews held in the window (to choose months or quarters by)."""
+    if counts.empty:
+        return counts
+    return counts[(counts["held_on"] >= window.first) & (counts["held_on"] <= window.last)]
+
+
 def page_filters(area) -> tuple[Window, list[str], date | None]:
     window, problems = window_of(utc_now().date(), request.args.get("from"), request.args.get("to"))
     asked_baseline = request.args.get("baseline_before")
@@ -173,10 +180,11 @@ def overview(code: str):
     area = area_for(code)
     window, problems, baseline_before = page_filters(area)
     min_cell = current_app.config["MIN_CELL"]
-    counts = count_answers(db.session, area.id, since=window.first, until=window.last)
-    choice = choose_period(counts, request.args.get("period"), min_cell)
+    # Every count, so that what is hidden does not depend on the months shown.
+    counts = count_answers(db.session, area.id)
+    choice = choose_period(in_window(counts, window), request.args.get("period"), min_cell)
     balancing_figures = balancing_report(counts, period=choice.period, min_cell=min_cell, sees_everything=sees_everything(),
-                                         baseline_before=baseline_before)
+                                         baseline_before=baseline_before, window=(window.first, window.last))
     times = timescale_report(timescales.journeys_of(area), utc_now().date(), timescales.local_targets_of(area), baseline_before,
                              window=(window.first, window.last))
     numbered = numbered_notes(area, window)
@@ -231,11 +239,12 @@ def measure_context(area, key: str) -> dict | None:
         audience = None
     min_cell = current_app.config["MIN_CELL"]
     everything = sees_everything()
-    counts = count_answers(db.session, area.id, since=window.first, until=window.last)
+    counts = count_answers(db.session, area.id)
     counts = counts[counts["measure"] == key] if not counts.empty else counts
-    choice = choose_period(counts if audience is None else counts[counts["audience"] == audience], request.args.get("period"), min_cell, [key])
+    shown_counts = in_window(counts if audience is None else counts[counts["audience"] == audience], window)
+    choice = choose_period(shown_counts, request.args.get("period"), min_cell, [key])
     report = balancing_report(counts, period=choice.period, min_cell=min_cell, sees_everything=everything, audience=audience,
-                              baseline_before=baseline_before)
+                              baseline_before=baseline_before, window=(window.first, window.last))
     return {
         "area": area, "measure": measure, "figures": report["measures"][key], "report": report, "window": window,
         "problems": problems, "choice": choice, "audience": audience, "baseline_before": baseline_before,
