@@ -153,31 +153,3 @@ def feeders(measure: BalancingMeasure, forms: Mapping[str, FormDefinition]) -> l
             if question.measure_code in measure.codes:
                 found.append(Feeder(form.audience, form.title, question.text, question.measure_code, positive_words(question)))
     return found
-
-
-@dataclass(frozen=True)
-class RateRow:
-    audience: str
-    invited: int
-    answered: int
-    hidden: bool
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.answered / self.invited) if self.invited else 0
-
-
-def response_rates(rows: Iterable[tuple[date, str, bool]], audiences: Iterable[str], window: Window, *, min_cell: int,
-                   sees_everything: bool) -> list[RateRow]:
-    """Answered of invited per respondent type for the reviews in the window
-    (rows as reviews.services.rate_rows gives them). A type with fewer
-    invitations than the threshold is hidden for all but admins; there is no
-    total, so nothing hidden can be found by subtraction."""
-    counts = {audience: [0, 0] for audience in audiences}
-    for held_on, audience, answered in rows:
-        if audience in counts and window.first <= held_on <= window.last:
-            counts[audience][0] += int(answered)
-            counts[audience][1] += 1
-    threshold = effective_min_cell(min_cell)
-    return [RateRow(audience, invited, answered, not sees_everything and 0 < invited < threshold)
-            for audience, (answered, invited) in counts.items()]

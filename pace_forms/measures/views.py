@@ -37,13 +37,15 @@ from pace_forms.measures.balancing import (
     report_rows,
 )
 from pace_forms.measures.charts import ChartNote, ChartPoint, RunChart, render_run_chart
-from pace_forms.measures.dashboard import SHORT_AUDIENCE_WORDS, Window, choose_period, feeders, response_rates, window_of
+from pace_forms.measures.dashboard import SHORT_AUDIENCE_WORDS, Window, choose_period, feeders, window_of
+from pace_forms.measures.process import PROCESS_MEASURES, count_answered, count_process
+from pace_forms.measures.splits import SPLITS, count_split, split_report
 from pace_forms.measures.report import timescale_report
 from pace_forms.measures.themes import CODEBOOK_FILE, Codebook, ThemeCodebookError, load_codebook
+from pace_forms.measures.timescales import MEASURES_BY_KEY as AIMS_BY_KEY
 from pace_forms.measures.timescales import TIMESCALE_MEASURES
 from pace_forms.models import Answer, Area, utc_now
 from pace_forms.models import Response as SurveyResponse
-from pace_forms.reviews.services import rate_rows
 from pace_forms.timescales import services as timescales
 from pace_forms.timescales.views import AIM1, chart_for, parse_day
 
@@ -51,6 +53,8 @@ bp = Blueprint("measures", __name__)
 # The dashboard's overview holds child-level timescale points: for those who may see them.
 OVERVIEW_READERS = ("consultant", "admin")
 SMALL_CHART = (6.4, 2.9)
+EVERY_STEP = "every-step"  # the overview's section for measures that watch no single step
+Y_LABELS = {"P2": "% of reviews offered", "P3": "% of links answered"}
 
 
 def finding_words(run: dict, concern: str) -> str:
@@ -78,7 +82,8 @@ def chart_of(area, key: str, figures: dict, notes: tuple[ChartNote, ...], *, cha
     shown = len(points)
     hidden = len(run["periods"]) - shown
     who = SHORT_AUDIENCE_WORDS.get(run["audience"], run["audience"]).lower()
-    what = "share of comments negative" if figures["concern"] == "up" else "share of positive answers"
+    what = {"P2": "share of reviews offered a survey", "P3": "share of survey links answered"}.get(
+        key, "share of comments negative" if figures["concern"] == "up" else "share of positive answers")
     description = (f"The {what} per period for {who}: {shown} periods shown"
                    + (f", {hidden} hidden as too few responses" if hidden else "")
                    + (f"; median {run['median']:g}%" if run["median"] is not None else "")
@@ -86,7 +91,7 @@ def chart_of(area, key: str, figures: dict, notes: tuple[ChartNote, ...], *, cha
     return render_run_chart(
         RunChart(
             chart_id=chart_id or f"balancing-{key}", title=f"{figures['label']}, {area.name}", description=description,
-            y_label="% negative" if figures["concern"] == "up" else "% positive",
+            y_label=Y_LABELS.get(key, "% negative" if figures["concern"] == "up" else "% positive"),
             points=points, median=run["median"], median_signal=run["signal"], y_max=100, notes=notes,
             x_range=(window.first, window.last) if window else None, compact=compact, **({"size": size} if size else {}),
         )
@@ -185,6 +190,12 @@ def overview(code: str):
     choice = choose_period(in_window(counts, window), request.args.get("period"), min_cell)
     balancing_figures = balancing_report(counts, period=choice.period, min_cell=min_cell, sees_everything=sees_everything(),
                                          baseline_before=baseline_before, window=(window.first, window.last))
+    # The survey's own process (P2, P3) beside the measures that watch no single step.
+    process = balancing_report(count_process(db.session, area.id), period=choice.period, min_cell=min_cell, sees_everything=sees_everything(),
+                               baseline_before=baseline_before, window=(window.first, window.last), measures=PROCESS_MEASURES)
+    balancing_figures["measures"].update(process["measures"])
+    balancing_figures["hidden_cells"] += process["hidden_cells"]
+    every_step = [key for key, figures in balancing_figures["measures"].items() if not figures["watches"]]
     times = timescale_report(timescales.journeys_of(area), utc_now().date(), timescales.local_targets_of(area), baseline_before,
                              window=(window.first, window.last))
     numbered = numbered_notes(area, window)
@@ -204,13 +215,14 @@ def overview(code: str):
     ]
     charts = {(aim["key"], key): drawn[key].replace(f"overview-{key}-", f"{aim['key']}-{key}-") for aim in aims for key in aim["watched_by"] if key in drawn}
     charts.update({(AIM1, key): drawn[key].replace(f"overview-{key}-", f"{AIM1}-{key}-") for key in watched_by(AIM1) if key in drawn})
+    charts.update({(EVERY_STEP, key): drawn[key].replace(f"overview-{key}-", f"{EVERY_STEP}-{key}-") for key in every_step if key in drawn})
     audit_viewed("measures dashboard", area, first=window.first_month, last=window.last_month, period=choice.period)
     return render_template(
         "measures/overview.html", area=area, window=window, problems=problems, choice=choice, baseline_before=baseline_before,
         balancing=balancing_figures, times=times, aims=aims, aim1_key=AIM1, aim1_watched_by=watched_by(AIM1), charts=charts,
         notes=numbered, measures=MEASURES_BY_KEY, sees_everything=sees_everything(),
         latest={key: latest_point(figures) for key, figures in balancing_figures["measures"].items()},
-        audience_words=SHORT_AUDIENCE_WORDS,
+        audience_words=SHORT_AUDIENCE_WORDS, every_step=every_step, every_step_key=EVERY_STEP,
     )
 
 
@@ -227,11 +239,35 @@ def watched_by(aim_key: str) -> list[str]:
     return [measure.key for measure in BALANCING_MEASURES if aim_key in measure.watches]
 
 
+PROCESS_BY_KEY = {measure.key: measure for measure in PROCESS_MEASURES}
+ALL_MEASURES = {**MEASURES_BY_KEY, **PROCESS_BY_KEY}
+
+
+def split_context(area, measure, window: Window, *, min_cell: int, everything: bool) -> dict | None:
+    """The split the page asks for (?split=), protected; None where the
+    measure has no answers to split (B8's comments, P2, P3)."""
+    if measure.key not in MEASURES_BY_KEY or measure.is_from_free_text:
+        return None
+    choices = {key: split.label for key, split in SPLITS.items() if not split.only_for or measure.key in split.only_for}
+    watched = [key for key in measure.watches if key in AIMS_BY_KEY]
+    if not watched:
+        choices.pop("aim", None)
+    asked = request.args.get("split") or next(iter(choices))
+    problem = None
+    if asked not in choices:
+        problem = f"{measure.key} cannot be split by {asked!r}: showing it by {choices[next(iter(choices))].lower()}."
+        asked = next(iter(choices))
+    counts = count_split(db.session, area.id, measure.key, asked, since=window.first, until=window.last)
+    return {"choices": choices, "split": asked, "problem": problem,
+            "report": split_report(counts, min_cell=min_cell, sees_everything=everything)}
+
+
 def measure_context(area, key: str) -> dict | None:
     """Everything a measure's page shows, as its filters ask; None for an unknown measure."""
-    measure = MEASURES_BY_KEY.get(key)
+    measure = ALL_MEASURES.get(key)
     if measure is None:
         return None
+    is_process = key in PROCESS_BY_KEY
     window, problems, baseline_before = page_filters(area)
     audience = request.args.get("audience") or None
     if audience is not None and audience not in measure.audiences:
@@ -239,24 +275,34 @@ def measure_context(area, key: str) -> dict | None:
         audience = None
     min_cell = current_app.config["MIN_CELL"]
     everything = sees_everything()
-    counts = count_answers(db.session, area.id)
+    counts = count_process(db.session, area.id) if is_process else count_answers(db.session, area.id)
     counts = counts[counts["measure"] == key] if not counts.empty else counts
     shown_counts = in_window(counts if audience is None else counts[counts["audience"] == audience], window)
     choice = choose_period(shown_counts, request.args.get("period"), min_cell, [key])
     report = balancing_report(counts, period=choice.period, min_cell=min_cell, sees_everything=everything, audience=audience,
-                              baseline_before=baseline_before, window=(window.first, window.last))
+                              baseline_before=baseline_before, window=(window.first, window.last),
+                              measures=PROCESS_MEASURES if is_process else BALANCING_MEASURES)
+    rates = None
+    if not is_process:
+        # Response rates of the measure's respondents: P3, protected as every measure is.
+        process = count_answered(db.session, area.id)
+        rates = balancing_report(process, period=choice.period, min_cell=min_cell, sees_everything=everything,
+                                 window=(window.first, window.last), measures=[PROCESS_BY_KEY["P3"]])["measures"]["P3"]
+        rates = [cell for cell in rates["periods"] if cell["audience"] in measure.audiences]
+    split = split_context(area, measure, window, min_cell=min_cell, everything=everything)
+    if split and split["problem"]:
+        problems.append(split["problem"])
     return {
         "area": area, "measure": measure, "figures": report["measures"][key], "report": report, "window": window,
-        "problems": problems, "choice": choice, "audience": audience, "baseline_before": baseline_before,
-        "rates": response_rates(rate_rows(area.id), measure.audiences, window, min_cell=min_cell, sees_everything=everything),
-        "feeders": feeders(measure, current_forms()), "audience_words": SHORT_AUDIENCE_WORDS, "sees_everything": everything,
-        "notes": numbered_notes(area, window),
+        "problems": problems, "choice": choice, "audience": audience, "baseline_before": baseline_before, "rates": rates,
+        "feeders": [] if is_process else feeders(measure, current_forms()), "audience_words": SHORT_AUDIENCE_WORDS,
+        "sees_everything": everything, "notes": numbered_notes(area, window), "is_process": is_process, "split": split,
     }
 
 
 def no_such_measure(key: str):
     return render_template("error.html", title="No such measure",
-                           message=f"There is no balancing measure {key!r}. The measures are {', '.join(MEASURES_BY_KEY)}."), 404
+                           message=f"There is no measure {key!r}. The measures are {', '.join(ALL_MEASURES)}."), 404
 
 
 @bp.get("/areas/<code>/measures/<key>")
@@ -279,14 +325,22 @@ def measure_tables(context: dict) -> dict[str, pd.DataFrame]:
     """The tables a measure's page shows, by name, as shown (hidden cells blank, with why)."""
     key = context["measure"].key
     rows = [row for row in report_rows(context["report"]) if row["measure"] == key]
-    rates = [{"audience": row.audience, "invited": None if row.hidden else row.invited, "answered": None if row.hidden else row.answered,
-              "rate_pct": None if row.hidden or not row.invited else row.percent, "hidden": "fewer than the threshold invited" if row.hidden else None}
-             for row in context["rates"]]
-    return {
-        "by period": pd.DataFrame(rows, columns=list(EXPORT_COLUMNS)),
-        "response rates": pd.DataFrame(rates, columns=["audience", "invited", "answered", "rate_pct", "hidden"]),
-        "questions": pd.DataFrame([vars(feeder) for feeder in context["feeders"]], columns=["audience", "form_title", "text", "code", "positive"]),
-    }
+    tables = {"by period": pd.DataFrame(rows, columns=list(EXPORT_COLUMNS))}
+    if context["rates"] is not None:
+        tables["response rates"] = pd.DataFrame(
+            [{"period": cell["period"], "audience": cell["audience"], "invited": cell["n"], "answered": cell["positive"],
+              "rate_pct": cell["positive_pct"], "band": cell["band"], "hidden": cell["suppressed"]} for cell in context["rates"]],
+            columns=["period", "audience", "invited", "answered", "rate_pct", "band", "hidden"])
+    if context["split"]:
+        report = context["split"]["report"]
+        tables["split"] = pd.DataFrame(
+            [{"split": report["split_label"], "period": cell["period"], "group": cell["group_words"], "audience": cell["audience"], "n": cell["n"],
+              "positive": cell["positive"], "positive_pct": cell["positive_pct"], "band": cell["band"], "hidden": cell["suppressed"]}
+             for cell in report["cells"]],
+            columns=["split", "period", "group", "audience", "n", "positive", "positive_pct", "band", "hidden"])
+    if context["feeders"]:
+        tables["questions"] = pd.DataFrame([vars(feeder) for feeder in context["feeders"]], columns=["audience", "form_title", "text", "code", "positive"])
+    return tables
 
 
 @bp.get("/areas/<code>/measures/<key>.<any(csv, xlsx):extension>")

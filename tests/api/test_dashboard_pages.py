@@ -126,8 +126,14 @@ def test_a_measure_page_has_its_chart_table_definition_rules_and_response_rates(
     # n on every point: the chart writes it beside each point.
     chart = svgs_in(response.get_data(as_text=True))["Parents understood decisions and reasons, Fife Council"]
     assert chart.count("n=6") == MONTHS
-    # Links made for parents: 2 a month, 32 in all, none answered.
-    assert re.search(r"Parents\s+32\s+0\s+0%", text)
+    # Links made for parents: 2 a month, none answered; too few a month for a worker to see.
+    rates = text.split("Response rates")[1].split("What it measures")[0]
+    assert "fewer than 5 invited" in rates and "0%" not in rates
+    admin = page_text(get(app, "admin@example.org", "/areas/FIFE/measures/B2?period=quarter"))
+    assert re.search(r"2026 Q1 Parents 6 0.0%", admin.split("Response rates")[1])
+    # A worker sees a band where so few all did the same (none answered).
+    banded = page_text(get(app, "worker@example.org", "/areas/FIFE/measures/B2?period=quarter"))
+    assert re.search(r"2026 Q1 Parents 6 0-20%", banded.split("Response rates")[1])
 
 
 def test_a_measure_page_filters_by_respondent_type_and_hides_small_groups(app, area):
@@ -148,7 +154,7 @@ def test_bad_filters_are_said_in_words_and_an_unknown_measure_is_404_in_words(ap
     assert "'To' must be a month" in text and "'Baseline before' must be a date" in text
     assert "B1 has no answers from 'dog'" in text
     missing = get(app, "consultant@example.org", "/areas/FIFE/measures/B99")
-    assert missing.status_code == 404 and "There is no balancing measure 'B99'" in page_text(missing)
+    assert missing.status_code == 404 and "There is no measure 'B99'" in page_text(missing)
 
 
 def test_a_baseline_freezes_the_median_from_the_months_before_it(app, area):
@@ -169,17 +175,54 @@ def test_a_measure_pages_tables_download_as_shown_with_its_filters_and_audited(a
     client = app.test_client()
     sign_in(client, "worker@example.org", PASSWORD)
     book = openpyxl.load_workbook(io.BytesIO(client.get("/areas/FIFE/measures/B3.xlsx?period=month").data))
-    assert book.sheetnames == ["by period", "response rates", "questions"]
+    assert book.sheetnames == ["by period", "response rates", "split", "questions"]
     rows = list(book["by period"].iter_rows(values_only=True))
     header = rows[0]
     # Carers: 3 a month, every month hidden for a worker: no count, no share, only why.
     cells = [dict(zip(header, row)) for row in rows[1:]]
     assert len(cells) == 2 * MONTHS and all(cell["hidden"] == "small" and cell["n"] is None and cell["positive_pct"] is None for cell in cells)
-    rates = client.get("/areas/FIFE/measures/B1.csv?table=response-rates")
-    assert rates.status_code == 200 and rates.data.decode("utf-8-sig").splitlines() == ["audience,invited,answered,rate_pct,hidden", "parent,32,0,0,"]
+    rates = client.get("/areas/FIFE/measures/B1.csv?table=response-rates").data.decode("utf-8-sig").splitlines()
+    assert rates[0] == "period,audience,invited,answered,rate_pct,band,hidden" and len(rates) == 1 + MONTHS
+    assert all(line.endswith(",parent,,,,,small") for line in rates[1:])
     only_parents = client.get("/areas/FIFE/measures/B1.csv?period=quarter&audience=parent").data.decode("utf-8-sig")
     assert ",all," not in only_parents and ",parent," in only_parents and " Q" in only_parents
     unknown = client.get("/areas/FIFE/measures/B1.csv?table=names")
     assert unknown.status_code == 404 and "there is no 'names'" in page_text(unknown)
     with app.app_context():
         assert [event.detail["format"] for event in list_events(action="export.measure")] == ["csv", "csv", "xlsx"]
+
+
+def test_a_measure_is_split_by_aim_kind_attendance_and_helper_with_small_groups_hidden(app, area):
+    page = page_text(get(app, "consultant@example.org", "/areas/FIFE/measures/B1"))
+    split = page.split("The same answers as the chart")[1]
+    # None of these children has a journey: every parent is in that group. 8 months of
+    # 5 in 6 positive and 8 of 2 in 6: 56 of 96 answers, 58.3%.
+    assert "No journey: no case data was imported for the child" in split and "58.3% (n=96)" in split
+    kinds = page_text(get(app, "consultant@example.org", "/areas/FIFE/measures/B1?split=kind"))
+    assert "Split by kind of review" in kinds
+    carers = page_text(get(app, "worker@example.org", "/areas/FIFE/measures/B3?split=attend"))
+    assert "No answer (skipped, or not asked on their form)" in carers
+    wrong = page_text(get(app, "consultant@example.org", "/areas/FIFE/measures/B1?split=age_band"))
+    assert "B1 cannot be split by 'age_band'" in wrong
+    # Comments are never split: B8's page has no split at all.
+    assert "Split by" not in page_text(get(app, "consultant@example.org", "/areas/FIFE/measures/B8"))
+
+
+def test_process_measures_have_pages_too(app, area):
+    offered = page_text(get(app, "consultant@example.org", "/areas/FIFE/measures/P2?period=quarter"))
+    assert "The share of reviews offered a survey" in offered and "Response rates" not in offered
+    answered = page_text(get(app, "admin@example.org", "/areas/FIFE/measures/P3?audience=parent&period=quarter"))
+    assert "The share of survey links answered" in answered
+
+
+def test_the_overview_shows_comments_and_the_surveys_own_process_across_every_step(app, area):
+    html = get(app, "consultant@example.org", "/areas/FIFE/measures").get_data(as_text=True)
+    section = html[html.index('id="every-step"'):html.index('id="change-ideas"')]
+    for words in ("B8: Share of comments negative", "P2: Survey offered at each review", "P3: Response rate per respondent type"):
+        assert words in section, words
+    # One review a month: every month of P2 is too small for a consultant, and said so.
+    p2 = section[section.index("P2: Survey offered"):section.index("P3: Response rate")]
+    assert "Every period shown is hidden" in p2 and "Latest," not in p2
+    admin = get(app, "admin@example.org", "/areas/FIFE/measures").get_data(as_text=True)
+    admin_p2 = admin[admin.index("P2: Survey offered"):admin.index("P3: Response rate")]
+    assert re.search(r"Latest, \d{4}-\d\d: <strong>100.0% offered</strong> \(n=1\)", admin_p2)
