@@ -75,3 +75,17 @@ def count_process(session: Session, area_id: int, *, since: date | None = None, 
     frames = [count(session, area_id, since=since, until=until) for count in (count_offered, count_answered)]
     frames = [frame for frame in frames if not frame.empty]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COUNT_COLUMNS)
+
+
+def every_measure_report(session: Session, area_id: int, **options) -> dict[str, object]:
+    """The balancing report of the area's answers (B1-B8, P4) and of its
+    reviews and links (P2, P3) as one: what the API's `balancing` section,
+    the command line and the balancing page show. `options` as
+    balancing.balancing_report takes them (period, min_cell, sees_everything, ...)."""
+    from pace_forms.measures.balancing import balancing_report, count_answers
+
+    report = balancing_report(count_answers(session, area_id), **options)
+    process = balancing_report(count_process(session, area_id), measures=PROCESS_MEASURES, **options)
+    report["measures"].update(process["measures"])
+    report["hidden_cells"] += process["hidden_cells"]
+    return report

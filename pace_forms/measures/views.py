@@ -38,7 +38,7 @@ from pace_forms.measures.balancing import (
 )
 from pace_forms.measures.charts import ChartNote, ChartPoint, RunChart, render_run_chart
 from pace_forms.measures.dashboard import SHORT_AUDIENCE_WORDS, Window, choose_period, feeders, window_of
-from pace_forms.measures.process import PROCESS_MEASURES, count_answered, count_process
+from pace_forms.measures.process import PROCESS_MEASURES, count_answered, count_process, every_measure_report
 from pace_forms.measures.splits import SPLITS, count_split, split_report
 from pace_forms.measures.report import timescale_report
 from pace_forms.measures.themes import CODEBOOK_FILE, Codebook, ThemeCodebookError, load_codebook
@@ -117,8 +117,7 @@ def protected_report(area) -> tuple[dict, str, bool]:
     period = request.args.get("period", "month")
     if period not in ("month", "quarter"):
         period = "month"
-    report = balancing_report(count_answers(db.session, area.id), period=period, min_cell=current_app.config["MIN_CELL"],
-                              sees_everything=sees_everything())
+    report = every_measure_report(db.session, area.id, period=period, min_cell=current_app.config["MIN_CELL"], sees_everything=sees_everything())
     return report, period, sees_everything()
 
 
@@ -149,7 +148,7 @@ def balancing(code: str):
     numbered = numbered_notes(area)
     charts = {key: chart_of(area, key, figures, notes_for(numbered, None)) for key, figures in report["measures"].items() if figures["periods"]}
     audit_viewed("balancing measures", area, period=period)
-    return render_template("measures/balancing.html", area=area, report=report, charts=charts, measures=BALANCING_MEASURES,
+    return render_template("measures/balancing.html", area=area, report=report, charts=charts, measures=(*BALANCING_MEASURES, *PROCESS_MEASURES),
                            period=period, sees_everything=everything, audience_words=SHORT_AUDIENCE_WORDS)
 
 
@@ -186,15 +185,10 @@ def overview(code: str):
     window, problems, baseline_before = page_filters(area)
     min_cell = current_app.config["MIN_CELL"]
     # Every count, so that what is hidden does not depend on the months shown.
-    counts = count_answers(db.session, area.id)
-    choice = choose_period(in_window(counts, window), request.args.get("period"), min_cell)
-    balancing_figures = balancing_report(counts, period=choice.period, min_cell=min_cell, sees_everything=sees_everything(),
-                                         baseline_before=baseline_before, window=(window.first, window.last))
+    choice = choose_period(in_window(count_answers(db.session, area.id), window), request.args.get("period"), min_cell)
+    balancing_figures = every_measure_report(db.session, area.id, period=choice.period, min_cell=min_cell, sees_everything=sees_everything(),
+                                             baseline_before=baseline_before, window=(window.first, window.last))
     # The survey's own process (P2, P3) beside the measures that watch no single step.
-    process = balancing_report(count_process(db.session, area.id), period=choice.period, min_cell=min_cell, sees_everything=sees_everything(),
-                               baseline_before=baseline_before, window=(window.first, window.last), measures=PROCESS_MEASURES)
-    balancing_figures["measures"].update(process["measures"])
-    balancing_figures["hidden_cells"] += process["hidden_cells"]
     every_step = [key for key, figures in balancing_figures["measures"].items() if not figures["watches"]]
     times = timescale_report(timescales.journeys_of(area), utc_now().date(), timescales.local_targets_of(area), baseline_before,
                              window=(window.first, window.last))
@@ -222,7 +216,7 @@ def overview(code: str):
         balancing=balancing_figures, times=times, aims=aims, aim1_key=AIM1, aim1_watched_by=watched_by(AIM1), charts=charts,
         notes=numbered, measures=MEASURES_BY_KEY, sees_everything=sees_everything(),
         latest={key: latest_point(figures) for key, figures in balancing_figures["measures"].items()},
-        audience_words=SHORT_AUDIENCE_WORDS, every_step=every_step, every_step_key=EVERY_STEP,
+        audience_words=SHORT_AUDIENCE_WORDS, every_step=every_step, every_step_key=EVERY_STEP, zip=zip,
     )
 
 

@@ -13,7 +13,7 @@ from flask_login import current_user
 
 from pace_forms.accounts.access import area_for, audit_viewed, staff_only, visible_area_ids
 from pace_forms.extensions import db
-from pace_forms.measures.balancing import balancing_report, count_answers
+from pace_forms.measures.process import every_measure_report
 from pace_forms.errors import api_error
 from pace_forms.measures.report import timescale_report
 from pace_forms.models import utc_now
@@ -36,8 +36,8 @@ def area_measures(code: str):
     period = request.args.get("period", "month")
     if period not in ("month", "quarter"):
         return api_error(400, "bad_period", f"period must be month or quarter, not {period!r}.", where="period")
-    report["balancing"] = balancing_report(
-        count_answers(db.session, area.id), period=period, min_cell=current_app.config["MIN_CELL"], sees_everything=visible_area_ids(current_user) is None
+    report["balancing"] = every_measure_report(
+        db.session, area.id, period=period, min_cell=current_app.config["MIN_CELL"], sees_everything=visible_area_ids(current_user) is None
     )
     audit_viewed("timescale measures", area, as_of=report["as_of"])
     return jsonify({"area": area.code, **report})

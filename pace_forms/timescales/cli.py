@@ -14,7 +14,7 @@ from flask.cli import with_appcontext
 from pace_forms.areas.services import AreaSettingsError, find_area
 from pace_forms.audit.services import COMMAND_LINE_ACTOR, record_event
 from pace_forms.extensions import db
-from pace_forms.measures.balancing import balancing_report, count_answers
+from pace_forms.measures.process import every_measure_report
 from pace_forms.measures.report import report_csv, timescale_report
 from pace_forms.models import utc_now
 from pace_forms.timescales.reading import FileProblem, iter_problem_lines, read_column_map, read_journeys
@@ -92,7 +92,7 @@ def measures_command(area_code: str, as_of: date | None, baseline_before: date |
     except AreaSettingsError as error:
         raise click.ClickException(str(error)) from None
     report = timescale_report(journeys_of(area), as_of or utc_now().date(), local_targets_of(area), baseline_before)
-    report["balancing"] = balancing_report(count_answers(db.session, area.id), period=period, min_cell=current_app.config["MIN_CELL"], sees_everything=all_figures)
+    report["balancing"] = every_measure_report(db.session, area.id, period=period, min_cell=current_app.config["MIN_CELL"], sees_everything=all_figures)
     record_event("measures.exported", COMMAND_LINE_ACTOR, area_code=area.code, subject=f"timescales as of {report['as_of']}", detail={"format": output})
     db.session.commit()
     click.echo(json.dumps(report, indent=2) if output == "json" else report_csv(report), nl=output == "json")

@@ -226,3 +226,14 @@ def test_the_overview_shows_comments_and_the_surveys_own_process_across_every_st
     admin = get(app, "admin@example.org", "/areas/FIFE/measures").get_data(as_text=True)
     admin_p2 = admin[admin.index("P2: Survey offered"):admin.index("P3: Response rate")]
     assert re.search(r"Latest, \d{4}-\d\d: <strong>100.0% offered</strong> \(n=1\)", admin_p2)
+
+
+def test_the_measures_json_carries_every_balancing_and_process_measure_protected(app, area):
+    client = app.test_client()
+    sign_in(client, "consultant@example.org", PASSWORD)
+    balancing = client.get("/api/v1/areas/FIFE/measures").json["balancing"]["measures"]
+    assert set(balancing) == {"B1", "B2", "B3", "B4", "B5", "B6", "B7", "B8", "P2", "P3", "P4"}
+    cell = balancing["B1"]["periods"][0]
+    assert {"label", "codes"} <= set(balancing["B1"]) and {"n", "positive", "positive_pct", "suppressed"} <= set(cell)
+    # One review a month: every month of P2 hidden for a consultant, with no figure left in.
+    assert all(cell["suppressed"] and cell["n"] is None and cell["positive"] is None for cell in balancing["P2"]["periods"])
