@@ -152,8 +152,6 @@ def answer_to(question: Question, share: float, rng: random.Random) -> Any:
     if cards:
         # A picture sort: each card under good, not sure or not good, mostly good.
         return {card.value: rng.choices([option.value for option in options], [6, 2, 2])[0] for card in cards}
-    if question.type == "yes_no":
-        return "no"  # "do you want someone to get in touch?": a yes raises a follow-up, not wanted here
     if options:
         return rng.choice(options).value
     return None  # free text: see answers_for
@@ -165,14 +163,19 @@ def answers_for(form: FormDefinition, held_on: date, change_on: date, rng: rando
     positives: list[bool] = []
     # One mood per respondent, so that their answers (and comment) hang together.
     mood = rng.uniform(-0.12, 0.12)
+    asks_for_contact = form.follow_up["question"] if form.follow_up else None
     for question in form.questions:
         code = (question.spec.get("measure") or {}).get("code")
+        if question.key == asks_for_contact:
+            # "Do you want someone to get in touch?": an answer that raises a follow-up is not wanted here.
+            answers[question.key] = next(option.value for option in question.options() if str(option.value) not in form.follow_up_answers)
+            continue
         value = answer_to(question, positive_share(code or "", held_on, change_on) + mood, rng)
         if value is not None:
             answers[question.key] = value
             if code and code != "ATTEND" and question.kind.is_positive(question.spec, value) is not None:
                 positives.append(bool(question.kind.is_positive(question.spec, value)))
-    comment = next((question for question in form.questions if question.type == "text"), None)
+    comment = next((question for question in form.questions if question.measure_code == "TXT"), None)
     if comment is not None and form.audience in COMMENTER and rng.random() < COMMENT_RATE:
         pleased = sum(positives) >= len(positives) / 2 if positives else True
         answers[comment.key] = rng.choice(COMMENTS[(COMMENTER[form.audience], pleased)])

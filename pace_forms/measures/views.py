@@ -272,15 +272,15 @@ def measure_context(area, key: str) -> dict | None:
     counts = count_process(db.session, area.id) if is_process else count_answers(db.session, area.id)
     counts = counts[counts["measure"] == key] if not counts.empty else counts
     shown_counts = in_window(counts if audience is None else counts[counts["audience"] == audience], window)
-    choice = choose_period(shown_counts, request.args.get("period"), min_cell, [key])
-    report = balancing_report(counts, period=choice.period, min_cell=min_cell, sees_everything=everything, audience=audience,
+    period_choice = choose_period(shown_counts, request.args.get("period"), min_cell, [key])
+    report = balancing_report(counts, period=period_choice.period, min_cell=min_cell, sees_everything=everything, audience=audience,
                               baseline_before=baseline_before, window=(window.first, window.last),
                               measures=PROCESS_MEASURES if is_process else BALANCING_MEASURES)
     rates = None
     if not is_process:
         # Response rates of the measure's respondents: P3, protected as every measure is.
         process = count_answered(db.session, area.id)
-        rates = balancing_report(process, period=choice.period, min_cell=min_cell, sees_everything=everything,
+        rates = balancing_report(process, period=period_choice.period, min_cell=min_cell, sees_everything=everything,
                                  window=(window.first, window.last), measures=[PROCESS_BY_KEY["P3"]])["measures"]["P3"]
         rates = [cell for cell in rates["periods"] if cell["audience"] in measure.audiences]
     split = split_context(area, measure, window, min_cell=min_cell, everything=everything)
@@ -288,7 +288,7 @@ def measure_context(area, key: str) -> dict | None:
         problems.append(split["problem"])
     return {
         "area": area, "measure": measure, "figures": report["measures"][key], "report": report, "window": window,
-        "problems": problems, "choice": choice, "audience": audience, "baseline_before": baseline_before, "rates": rates,
+        "problems": problems, "period_choice": period_choice, "audience": audience, "baseline_before": baseline_before, "rates": rates,
         "feeders": [] if is_process else feeders(measure, current_forms()), "audience_words": SHORT_AUDIENCE_WORDS,
         "sees_everything": everything, "notes": numbered_notes(area, window), "is_process": is_process, "split": split,
     }
@@ -310,9 +310,10 @@ def measure_page(code: str, key: str):
         return no_such_measure(key)
     figures, window = context["figures"], context["window"]
     chart = chart_of(area, key, figures, notes_for(context["notes"], None), window=window) if figures["run_chart"]["periods"] else None
-    audit_viewed(f"balancing measure {key}", area, first=window.first_month, last=window.last_month, period=context["choice"].period,
+    shown_period = context["period_choice"].period
+    audit_viewed(f"balancing measure {key}", area, first=window.first_month, last=window.last_month, period=shown_period,
                  audience=context["audience"])
-    return render_template("measures/measure.html", chart=chart, **context)
+    return render_template("measures/measure.html", chart=chart, choice=context["period_choice"], **context)
 
 
 def measure_tables(context: dict) -> dict[str, pd.DataFrame]:
@@ -333,7 +334,8 @@ def measure_tables(context: dict) -> dict[str, pd.DataFrame]:
              for cell in report["cells"]],
             columns=["split", "period", "group", "audience", "n", "positive", "positive_pct", "band", "hidden"])
     if context["feeders"]:
-        tables["questions"] = pd.DataFrame([vars(feeder) for feeder in context["feeders"]], columns=["audience", "form_title", "text", "code", "positive"])
+        tables["questions"] = pd.DataFrame([{"audience": feeder.audience, "form_title": feeder.form_title, "question": feeder.text, "code": feeder.code,
+                                             "positive": feeder.positive} for feeder in context["feeders"]])
     return tables
 
 
@@ -349,7 +351,8 @@ def measure_export(code: str, key: str, extension: str):
         return no_such_measure(key)
     tables = measure_tables(context)
     window = context["window"]
-    stem = f"{key}-{area.code}-{window.first_month}-to-{window.last_month}-{context['choice'].period}"
+    shown_period = context["period_choice"].period
+    stem = f"{key}-{area.code}-{window.first_month}-to-{window.last_month}-{shown_period}"
     if extension == "csv":
         wanted = request.args.get("table", "by-period").replace("-", " ")
         if wanted not in tables:
