@@ -93,9 +93,10 @@ def audited(app, action: str) -> list[AuditEvent]:
 def test_a_balancing_measure_per_month_hides_what_the_balancing_page_hides(app, area):
     reply = signed_in(app, "worker@example.org").get(f"/areas/FIFE/measures/B1/values.csv?as_of={AS_OF}")
     assert reply.headers["Content-Disposition"] == 'attachment; filename="B1-FIFE-month.csv"' and reply.headers["Cache-Control"] == "no-store"
+    # January is hidden too: the first quarter's 9 parents (by quarter, below) less January's 6 would give March's 3.
     assert csv_rows(reply) == [
         ["period", "numerator", "denominator", "value", "note"],
-        ["2026-01", "4", "6", "66.7", ""],
+        ["2026-01", "", "", "", "hidden so that a small group cannot be worked out"],
         ["2026-02", "0", "0", "", "no responses"],
         ["2026-03", "", "", "", "fewer than 5 responses"],
         ["2026-04", "", "7", "", "80-100%: fewer than 10 responses, all the same answer"],
