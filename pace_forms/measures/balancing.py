@@ -173,7 +173,7 @@ def nested_groups(cells: Iterable[tuple[str, ...]]) -> list[list[tuple[str, ...]
     for period, *rest in sorted(set(cells)):
         for kind in NESTED_IN[kind_of(period)]:
             parent = (period_of(period_start(period), kind), *rest)
-            groups.setdefault((kind, *parent), [parent]).append((period, *rest))
+            groups.setdefault((kind_of(period), *parent), [parent]).append((period, *rest))
     return list(groups.values())
 
 
@@ -189,8 +189,19 @@ def period_cells(counts: pd.DataFrame) -> dict[str, dict[tuple[str, str], Count]
 def protect_periods(cells: Mapping[tuple[str, str], Count], *, min_cell: int, sees_everything: bool) -> dict[tuple[str, str], Shown]:
     """One measure's cells of every month, quarter and year (period_cells),
     as they may be shown: a function of all the counts, whatever part of
-    them a page shows."""
-    return protect(cells, period_groups(cells), min_cell=min_cell, sees_everything=sees_everything)
+    them a page shows. No hidden cell is a sum and difference of shown ones
+    (each cell is made of its respondent types' months)."""
+    months = {key for key, count in cells.items() if kind_of(key[0]) == "month" and key[1] != "all" and count.n > 0}
+    made_of = {(period, audience): [month for month in months if month[0] in months_of(period) and audience in ("all", month[1])]
+               for period, audience in cells}
+    return protect(cells, period_groups(cells), min_cell=min_cell, sees_everything=sees_everything, made_of=made_of)
+
+
+def months_of(period: str) -> set[str]:
+    """The names of the months of a month, quarter or year."""
+    start = period_start(period)
+    return {period_of(date(start.year + (start.month - 1 + step) // 12, (start.month - 1 + step) % 12 + 1, 1), "month")
+            for step in range(MONTHS_IN[kind_of(period)])}
 
 
 def balancing_report(counts: pd.DataFrame, *, period: str, min_cell: int, sees_everything: bool,

@@ -25,6 +25,7 @@ from pace_forms.measures.balancing import (
     MEASURES_FILE,
     answers_query,
     kind_of,
+    months_of,
     nested_groups,
     period_after,
     period_cells,
@@ -339,8 +340,18 @@ def protect_table(
     columns = sorted({key[2] for key in totals})
     table_groups = [[(each, group, audience) for group in rows] for each in periods for audience in columns]
     table_groups += [[(each, group, audience) for audience in columns] for each in periods for group in rows]
+    # Each cell is made of its groups' respondent types' months; the balancing report's shown cells are known sums of them.
+    months = {(period_of(row.held_on, "month"), row.group, row.audience) for row in counts.itertuples(index=False) if row.respondents > 0}
+
+    def parts(period: str, group: str | None, audience: str) -> list[tuple[str, str, str]]:
+        within = months_of(period)
+        return [month for month in months if month[0] in within and group in (TOTAL, None, month[1]) and audience in (ALL, month[2])]
+
+    made_of = {key: parts(*key) for key in cells}
+    known = [parts(each, None, audience) if split.by_audience or audience == ALL else parts(each, audience, ALL)
+             for (each, audience), cell in balancing.items() if not cell.hidden]
     return protect(cells, table_groups + nested_groups(cells), min_cell=min_cell, sees_everything=sees_everything,
-                   keep=set(elsewhere) - set(hidden_there), hidden_elsewhere=hidden_there)
+                   keep=set(elsewhere) - set(hidden_there), hidden_elsewhere=hidden_there, made_of=made_of, known=known)
 
 
 def b4_by_age_band(
