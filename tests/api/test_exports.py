@@ -206,7 +206,7 @@ def test_a_worker_s_report_holds_only_protected_figures(app, area):
     # Four children through the step: fewer than 5, so hidden; no child's days drawn.
     assert "Days to agency decision maker approval Hidden: fewer than 5 children." in text
     assert "chart-aim3_to_adm" not in html and "C-1" not in html
-    # Q1 holds March, hidden on the monthly chart: its total would give March away.
-    assert "2026 Q1: hidden so that a small group cannot be worked out" in text
+    # Q1's 9 parents are shown: January is hidden with March on the monthly chart, so 9 gives neither away.
+    assert "B1: Parents listened to 2026 Q1: 55.6%" in text
     assert "monthly or quarterly figures behind this page are hidden" in text
     assert signed_in(app, "angus@example.org").get("/areas/FIFE/report").status_code == 404
