@@ -5,7 +5,7 @@ the counts into periods. Plain functions: no Flask."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, Select, case, distinct, func, select
 from sqlalchemy.orm import Session
 
 from pace_forms.config import PROJECT_ROOT
+from pace_forms.measures.suppression import Count, Shown, effective_min_cell, protect
 from pace_forms.models import Answer, Response, Review
 
 @dataclass(frozen=True)
@@ -118,10 +119,23 @@ def count_answers(session: Session, area_id: int, *, since: date | None = None, 
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COUNT_COLUMNS)
 
 
+PERIOD_KINDS = ("month", "quarter", "year")
+# Each period kind and the kinds whose periods it fills exactly.
+NESTED_IN = {"month": ("quarter", "year"), "quarter": ("year",), "year": ()}
+
+
 def period_of(day: date, period: str) -> str:
+    """The name of the month ("2026-03"), quarter ("2026 Q1") or year ("2026") holding `day`."""
+    if period == "year":
+        return f"{day.year}"
     if period == "quarter":
         return f"{day.year} Q{(day.month - 1) // 3 + 1}"
     return f"{day.year}-{day.month:02d}"
+
+
+def kind_of(period: str) -> str:
+    """"month", "quarter" or "year", from a period's name."""
+    return "quarter" if " Q" in period else "month" if "-" in period else "year"
 
 
 def by_period(counts: pd.DataFrame, period: str = "month", audiences: Iterable[str] | None = None) -> pd.DataFrame:
@@ -140,38 +154,86 @@ def by_period(counts: pd.DataFrame, period: str = "month", audiences: Iterable[s
     return pd.concat([per_audience, together], ignore_index=True).sort_values(["measure", "period", "audience"], ignore_index=True)
 
 
+def period_groups(cells: Iterable[tuple[str, str]]) -> list[list[tuple[str, str]]]:
+    """The sums a user can take of (period, audience) cells of every period
+    kind at once: each period's respondent types add up to its "all"; and
+    the nesting of periods (nested_groups). Protected together, no period
+    kind's figures undo another's."""
+    by_period_shown: dict[str, list[tuple[str, str]]] = {}
+    for cell in sorted(set(cells)):
+        by_period_shown.setdefault(cell[0], []).append(cell)
+    return list(by_period_shown.values()) + nested_groups(cells)
+
+
+def nested_groups(cells: Iterable[tuple[str, ...]]) -> list[list[tuple[str, ...]]]:
+    """For cells keyed (period, *rest): per `rest` (a respondent type, "all",
+    a split's group), a quarter's months add up to the quarter, and a year's
+    months and a year's quarters to the year."""
+    groups: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+    for period, *rest in sorted(set(cells)):
+        for kind in NESTED_IN[kind_of(period)]:
+            parent = (period_of(period_start(period), kind), *rest)
+            groups.setdefault((kind_of(period), *parent), [parent]).append((period, *rest))
+    return list(groups.values())
+
+
+def period_cells(counts: pd.DataFrame) -> dict[str, dict[tuple[str, str], Count]]:
+    """Per measure, its (period, audience) counts for every month, quarter and year."""
+    cells: dict[str, dict[tuple[str, str], Count]] = {}
+    for kind in PERIOD_KINDS:
+        for row in by_period(counts, kind).itertuples(index=False):
+            cells.setdefault(row.measure, {})[(row.period, row.audience)] = Count(int(row.respondents), int(row.positive), int(row.answers))
+    return cells
+
+
+def protect_periods(cells: Mapping[tuple[str, str], Count], *, min_cell: int, sees_everything: bool) -> dict[tuple[str, str], Shown]:
+    """One measure's cells of every month, quarter and year (period_cells),
+    as they may be shown: a function of all the counts, whatever part of
+    them a page shows. No hidden cell is a sum and difference of shown ones
+    (each cell is made of its respondent types' months)."""
+    months = {key for key, count in cells.items() if kind_of(key[0]) == "month" and key[1] != "all" and count.n > 0}
+    made_of = {(period, audience): [month for month in months if month[0] in months_of(period) and audience in ("all", month[1])]
+               for period, audience in cells}
+    return protect(cells, period_groups(cells), min_cell=min_cell, sees_everything=sees_everything, made_of=made_of)
+
+
+def months_of(period: str) -> set[str]:
+    """The names of the months of a month, quarter or year."""
+    start = period_start(period)
+    return {period_of(date(start.year + (start.month - 1 + step) // 12, (start.month - 1 + step) % 12 + 1, 1), "month")
+            for step in range(MONTHS_IN[kind_of(period)])}
+
+
 def balancing_report(counts: pd.DataFrame, *, period: str, min_cell: int, sees_everything: bool,
                      audience: str | None = None, baseline_before: date | None = None,
                      measures: Iterable[BalancingMeasure] = BALANCING_MEASURES,
                      window: tuple[date, date] | None = None) -> dict[str, object]:
     """Per measure: each period's figures for all its respondents and per
     respondent type, protected (measures.suppression), and a run chart of
-    the share positive per period in which a hidden point is missing.
-    Protection is worked out on the whole table before `audience` or
-    `window` (first and last day: the periods that overlap it) narrow what
-    is shown, so no choice of view shows a cell another view hides: give it
-    every count, not the window's.
+    the share positive per period in which a hidden or banded point is missing.
+    Protection is worked out on every month, quarter and year of the counts
+    together (protect_periods) before `period`, `audience` or `window`
+    (first and last day: the periods that overlap it) choose what is
+    shown, so no choice of view shows a cell another view hides, nor one
+    that another view's total would give away: give it every count, not the window's.
     The chart follows `audience` ("all" when None); with `baseline_before`
     its median is frozen from the periods that began before that day.
     {"period", "min_cell", "audience", "measures": {key: {...}}, "hidden_cells"}.
     `measures`: the process measures' counts (measures.process) come with
     their own list."""
     from pace_forms.measures.runchart import analyse_run_chart
-    from pace_forms.measures.suppression import Count, effective_min_cell, protect
 
-    table = by_period(counts, period)
+    if period not in PERIOD_KINDS:
+        raise ValueError(f"period must be one of {', '.join(PERIOD_KINDS)}, not {period!r}")
     min_cell = effective_min_cell(min_cell)
     series = audience or "all"
     reported: dict[str, object] = {}
     hidden_cells = 0
+    cells = period_cells(counts)
     for measure in measures:
-        rows = table[table["measure"] == measure.key]
-        cells = {(row.period, row.audience): Count(int(row.respondents), int(row.positive)) for row in rows.itertuples(index=False)}
-        answers = {(row.period, row.audience): int(row.answers) for row in rows.itertuples(index=False)}
-        periods = sorted({key[0] for key in cells})
-        # Each period's respondent types add up to its "all" row, which is shown.
-        groups = [[key for key in cells if key[0] == each] for each in periods]
-        shown = protect(cells, groups, min_cell=min_cell, sees_everything=sees_everything)
+        every = protect_periods(cells.get(measure.key, {}), min_cell=min_cell, sees_everything=sees_everything)
+        shown = {key: cell for key, cell in every.items() if kind_of(key[0]) == period}
+        periods = sorted({key[0] for key in shown})
         if audience is not None:
             shown = {key: cell for key, cell in shown.items() if key[1] == audience}
         if window is not None:
@@ -179,13 +241,9 @@ def balancing_report(counts: pd.DataFrame, *, period: str, min_cell: int, sees_e
             shown = {key: cell for key, cell in shown.items() if key[0] in periods}
         hidden_cells += sum(1 for cell in shown.values() if cell.hidden)
 
-        def share(key):
-            cell = shown[key]
-            # The share of answers positive (pooled items), shown only where the respondents' cell is.
-            return None if cell.hidden else round(100 * cell.positive / answers[key], 1) if answers[key] else None
-
         chart_periods = [each for each in periods if (each, series) in shown]
-        points = [share((each, series)) for each in chart_periods]
+        # A band stands for its share on the chart too: the point is missing.
+        points = [shown[(each, series)].share_pct for each in chart_periods]
         baseline = sum(1 for each in chart_periods if baseline_before and period_start(each) < baseline_before) or None
         analysis = analyse_run_chart(points, baseline=baseline)
         reported[measure.key] = {
@@ -200,8 +258,9 @@ def balancing_report(counts: pd.DataFrame, *, period: str, min_cell: int, sees_e
                     "period": each,
                     "audience": who,
                     "n": shown[(each, who)].n,
-                    "positive": shown[(each, who)].positive if not shown[(each, who)].hidden else None,
-                    "positive_pct": None if shown[(each, who)].band else share((each, who)),
+                    # None where hidden, and beside a band: n and the count would give the share away.
+                    "positive": shown[(each, who)].positive,
+                    "positive_pct": shown[(each, who)].share_pct,
                     "band": shown[(each, who)].band,
                     "suppressed": shown[(each, who)].hidden,
                 }
@@ -232,19 +291,24 @@ def concern_signal(analysis, concern: str) -> bool:
             or any(trend.direction == towards for trend in analysis.trends))
 
 
+MONTHS_IN = {"month": 1, "quarter": 3, "year": 12}
+
+
 def period_after(period: str) -> date:
-    """The first day after "2026-03" or "2026 Q1"."""
+    """The first day after "2026-03", "2026 Q1" or "2026"."""
     start = period_start(period)
-    months = 3 if " Q" in period else 1
-    index = start.year * 12 + start.month - 1 + months
+    index = start.year * 12 + start.month - 1 + MONTHS_IN[kind_of(period)]
     return date(index // 12, index % 12 + 1, 1)
 
 
 def period_start(period: str) -> date:
-    """The first day of "2026-03" or "2026 Q1"."""
-    if " Q" in period:
+    """The first day of "2026-03", "2026 Q1" or "2026"."""
+    kind = kind_of(period)
+    if kind == "quarter":
         year, quarter = period.split(" Q")
         return date(int(year), 3 * int(quarter) - 2, 1)
+    if kind == "year":
+        return date(int(period), 1, 1)
     year, month = period.split("-")
     return date(int(year), int(month), 1)
 

@@ -49,6 +49,12 @@ def period_in_query() -> str:
     return period
 
 
+def up_to(as_of: date) -> tuple[date, date]:
+    """The periods up to the one holding `as_of`, each with all its answers:
+    a period cut at `as_of` would differ from the whole one by a few people."""
+    return date.min, as_of
+
+
 def refused(problem: BadQuery) -> tuple[str, int]:
     return render_template("error.html", status=400, title="This cannot be shown as asked", message=str(problem)), 400
 
@@ -83,9 +89,10 @@ def one_page(code: str):
     min_cell = current_app.config["MIN_CELL"]
     sees_everything = visible_area_ids(current_user) is None
     sees_children = current_user.role in READERS
-    counts = count_answers(db.session, area.id, until=as_of)
-    by_month = balancing_report(counts, period="month", min_cell=min_cell, sees_everything=sees_everything)
-    by_quarter = balancing_report(counts, period="quarter", min_cell=min_cell, sees_everything=sees_everything)
+    # Every count, protected as the balancing page protects it; as_of only chooses the periods.
+    counts = count_answers(db.session, area.id)
+    by_month = balancing_report(counts, period="month", min_cell=min_cell, sees_everything=sees_everything, window=up_to(as_of))
+    by_quarter = balancing_report(counts, period="quarter", min_cell=min_cell, sees_everything=sees_everything, window=up_to(as_of))
     report = timescale_report(timescales.journeys_of(area), as_of, timescales.local_targets_of(area), baseline_before)
     notes = timescales.annotations_of(area)
     aims = aim_summaries(report, min_cell=min_cell, sees_children=sees_children)
@@ -96,7 +103,7 @@ def one_page(code: str):
                   for key, figures in report["measures"].items() if figures["n"]} if sees_children else {}
     balancing_charts = {item["key"]: chart_of(area, item["key"], item["figures"], notes_for(numbered, None), compact=True)
                         for item in balancing if item["has_answers"]}
-    starts = [min(counts["held_on"])] if not counts.empty else []
+    starts = [min(counts["held_on"])] if not counts.empty and min(counts["held_on"]) <= as_of else []
     starts += [date.fromisoformat(figures["points"][0]["end_on"]) for figures in report["measures"].values() if figures["points"]]
     audit_viewed("one-page report", area, as_of=as_of.isoformat())
     return render_template(
@@ -125,8 +132,9 @@ def values(code: str, key: str):
     except BadQuery as problem:
         return refused(problem)
     if key in MEASURES_BY_KEY:
-        counts = count_answers(db.session, area.id, until=as_of)
-        report = balancing_report(counts, period=period, min_cell=current_app.config["MIN_CELL"], sees_everything=visible_area_ids(current_user) is None)
+        counts = count_answers(db.session, area.id)
+        report = balancing_report(counts, period=period, min_cell=current_app.config["MIN_CELL"], sees_everything=visible_area_ids(current_user) is None,
+                                  window=up_to(as_of))
         rows = balancing_values(report, counts, key)
     elif key == AIM1:
         rows = home_review_values(timescales.journeys_of(area), as_of, period)

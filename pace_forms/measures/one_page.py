@@ -94,21 +94,18 @@ def baseline_points(periods: Sequence[str], points: Sequence[float | None], base
     return leading if any(point is not None for point in points[:leading]) else None
 
 
-def latest_of(cells: Iterable[Mapping[str, object]], min_cell: int, hidden_months: set[str]) -> dict[str, object] | None:
+def latest_of(cells: Iterable[Mapping[str, object]], min_cell: int) -> dict[str, object] | None:
     """The last quarter's figure for all respondents, as the balancing page
-    shows it; hidden too when one of its months is hidden on the monthly
-    chart beside it, since the quarter less the shown months would give it."""
+    shows it (protected with its months: balancing.period_groups, so the
+    quarter less the months shown beside it gives no hidden month away)."""
     together = [cell for cell in cells if cell["audience"] == "all"]
     if not together:
         return None
     cell = together[-1]
-    start = start_of(cell["period"])
-    months_in_it = {f"{start.year}-{start.month + step:02d}" for step in range(3)}
     if cell["suppressed"] == "small":
         words = f"hidden: fewer than {min_cell} responses"
-    elif cell["suppressed"] or months_in_it & hidden_months:
+    elif cell["suppressed"]:
         words = "hidden so that a small group cannot be worked out"
-        cell = {**cell, "positive_pct": None, "n": None}
     else:
         words = cell["band"] or f"{cell['positive_pct']:g}%"
     return {"period": cell["period"], "words": words, "share": cell["positive_pct"], "n": cell["n"]}
@@ -125,8 +122,7 @@ def balancing_summaries(by_month: Mapping[str, object], by_quarter: Mapping[str,
         points = figures["run_chart"]["points"]
         baseline = baseline_points(periods, points, baseline_before)
         analysis = analyse_run_chart(points, baseline=baseline)
-        hidden_months = {cell["period"] for cell in figures["periods"] if cell["audience"] == "all" and cell["suppressed"]}
-        latest = latest_of(by_quarter["measures"][key]["periods"], by_quarter["min_cell"], hidden_months)
+        latest = latest_of(by_quarter["measures"][key]["periods"], by_quarter["min_cell"])
         summaries.append({
             "key": key,
             "label": figures["label"],

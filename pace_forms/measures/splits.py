@@ -20,7 +20,19 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.functions import FunctionElement
 
-from pace_forms.measures.balancing import MEASURES_BY_KEY, MEASURES_FILE, answers_query, period_of
+from pace_forms.measures.balancing import (
+    MEASURES_BY_KEY,
+    MEASURES_FILE,
+    answers_query,
+    kind_of,
+    months_of,
+    nested_groups,
+    period_after,
+    period_cells,
+    period_of,
+    period_start,
+    protect_periods,
+)
 from pace_forms.measures.suppression import Count, Shown, effective_min_cell, protect
 from pace_forms.measures.timescales import MEASURES_BY_KEY as AIMS_BY_KEY
 from pace_forms.measures.timescales import TimescaleMeasure
@@ -30,10 +42,9 @@ from pace_forms.reviews.services import AUDIENCE_WORDS, KIND_WORDS
 SPLIT_COLUMNS = ["group", "audience", "held_on", "respondents", "answers", "positive"]
 NOT_ANSWERED = "not answered"
 NOT_ANSWERED_WORDS = "No answer (skipped, or not asked on their form)"
-WHOLE_RANGE = "whole range"
 ALL = "all"  # every respondent type together (as in the balancing report)
 TOTAL = "total"  # every group together ("all" is an ATTEND answer)
-PERIODS = (None, "quarter")
+PERIODS = ("year", "quarter")  # fixed calendar periods, so no two views differ by a few people
 # The child's forms, youngest first: B4 "by age band" is by the form a child
 # answered (its scale differs), which fits the child's age when they answered;
 # Child.age_band is only the band at the child's latest review.
@@ -222,29 +233,30 @@ def split_report(
     min_cell: int,
     sees_everything: bool,
     period: str | None = None,
+    window: tuple[date, date] | None = None,
 ) -> dict[str, object]:
-    """count_split's counts as a protected table: per period (the whole range,
-    or each quarter), each group and "all", each respondent type and "all"
-    (respondents n, positive answers, the share of answers positive). Every
-    row and column of a period's table adds up to a shown total, so cells are
-    hidden with secondary suppression across both; and the respondent types'
-    totals are hidden as the balancing report hides them, so that the two
-    tables together give nothing away either. Admins see every figure."""
+    """count_split's counts as a protected table: per calendar year (the
+    default) or quarter, each group and "total", each respondent type and
+    "all" (respondents n, positive answers, the share of answers positive).
+    Give it every count: protection is worked out on every year and quarter
+    together (protect_table), and `window` (first and last day) only
+    chooses which of them are listed, never what is summed, so no two
+    views can be subtracted to find a smaller range. Admins see every figure."""
+    period = period or "year"
     if period not in PERIODS:
-        raise SplitError("period", f"A split is shown for the whole range or by quarter, not by {period!r}.")
+        raise SplitError("period", f"A split is shown by year or by quarter, not by {period!r}.")
     measure = MEASURES_BY_KEY[counts.attrs["measure"]]
     split = SPLITS[counts.attrs["split"]]
     aim = AIMS_BY_KEY[counts.attrs["aim"]] if counts.attrs.get("aim") else None
     words = aim_words(aim) if aim else dict(split.words)
     min_cell = effective_min_cell(min_cell)
 
-    frame = counts.copy()
-    frame["period"] = [WHOLE_RANGE if period is None else period_of(day, period) for day in frame["held_on"]]
-    summed = {
-        key: tuple(int(value) for value in values)
-        for key, values in frame.groupby(["period", "group", "audience"])[["respondents", "answers", "positive"]].sum().iterrows()
-    }
-    periods = sorted({key[0] for key in summed})
+    summed: dict[tuple[str, str, str], tuple[int, int, int]] = {}
+    for kind in PERIODS:
+        frame = counts.assign(period=[period_of(day, kind) for day in counts["held_on"]])
+        summed.update({key: tuple(int(value) for value in values)
+                       for key, values in frame.groupby(["period", "group", "audience"])[["respondents", "answers", "positive"]].sum().iterrows()})
+    every_period = sorted({key[0] for key in summed})
     groups = list(words) + sorted({key[1] for key in summed} - set(words))
     audiences = list(measure.audiences) if split.by_audience else []
     totals = {
@@ -252,25 +264,28 @@ def split_report(
             sum(values[index] for key, values in summed.items() if key[0] == each and group in (TOTAL, key[1]) and audience in (ALL, key[2]))
             for index in range(3)
         )
-        for each in periods
+        for each in every_period
         for group in [*groups, TOTAL]
         for audience in [*audiences, ALL]
     }
+    shown = protect_table(totals, counts, split, min_cell=min_cell, sees_everything=sees_everything)
 
-    shown = protect_table(totals, periods, groups, audiences, min_cell=min_cell, sees_everything=sees_everything)
+    listed = [each for each in every_period if kind_of(each) == period
+              and (window is None or (period_start(each) <= window[1] and period_after(each) > window[0]))]
     cells = []
     for (each, group, audience), (respondents, answers, positive) in totals.items():
+        if each not in listed:
+            continue
         cell = shown[(each, group, audience)]
-        visible = not cell.hidden
         cells.append({
             "period": each,
             "group": group,
             "group_words": "All of them" if group == TOTAL else words.get(group, group),
             "audience": audience,
-            "n": respondents if visible else None,
-            # A band stands in for the share: the count would give it away.
-            "positive": positive if visible and not cell.band else None,
-            "positive_pct": round(100 * positive / answers, 1) if visible and answers and not cell.band else None,
+            "n": cell.n,
+            # None where hidden, and beside a band: the count would give the share away.
+            "positive": cell.positive,
+            "positive_pct": cell.share_pct,
             "band": cell.band,
             "suppressed": cell.hidden,
         })
@@ -282,49 +297,61 @@ def split_report(
         "aim": aim.key if aim else None,
         "aim_label": aim.aim if aim else None,
         "period": period,
+        "periods": listed,
         "min_cell": min_cell,
         "groups": [{"group": group, "words": words.get(group, group)} for group in groups],
         "audiences": audiences,
         "cells": cells,
-        "hidden_cells": sum(1 for cell in shown.values() if cell.hidden),
+        "hidden_cells": sum(1 for cell in cells if cell["suppressed"]),
     }
 
 
 def protect_table(
     totals: Mapping[tuple[str, str, str], tuple[int, int, int]],
-    periods: list[str],
-    groups: list[str],
-    audiences: list[str],
+    counts: pd.DataFrame,
+    split: Split,
     *,
     min_cell: int,
     sees_everything: bool,
 ) -> dict[tuple[str, str, str], Shown]:
     """Suppression of a (period, group, audience) table of (respondents,
-    answers, positive) whose rows and columns each add up to their "all"."""
+    answers, positive) over every year and quarter at once: each row and
+    column of a period adds up to its total, and a year's quarters to the
+    year. The balancing report's cells of the same measure (its respondent
+    types, per quarter and year: the table's "total" row, or, split by age
+    band, its groups) are protected first, as that report protects them
+    from all the counts: what it hides is hidden here, and what it shows is
+    hidden here only if nothing else will do."""
+    by_measure = counts.assign(measure=counts.attrs["measure"]).groupby(["measure", "audience", "held_on"], as_index=False)[
+        ["respondents", "answers", "positive"]].sum()
+    balancing = protect_periods(period_cells(by_measure).get(counts.attrs["measure"], {}), min_cell=min_cell, sees_everything=sees_everything)
 
-    def unanimity(respondents: int, answers: int, positive: int) -> Count:
-        # protect() bands a unanimous small group by respondents; a pooled
-        # measure has more answers than respondents, so say unanimity in its terms.
-        return Count(respondents, respondents if positive == answers else 0 if positive == 0 else min(1, respondents))
+    def in_balancing(key: tuple[str, str, str]) -> tuple[str, str] | None:
+        each, group, audience = key
+        if group == TOTAL:
+            return (each, audience)
+        return (each, group) if not split.by_audience and audience == ALL else None
 
-    # First the respondent types' totals, as balancing.balancing_report
-    # protects them per period: what it hides stays hidden here.
-    margins = {(each, audience): unanimity(*totals[(each, TOTAL, audience)]) for each in periods for audience in [*audiences, ALL]}
-    margin_shown = protect(margins, [[key for key in margins if key[0] == each] for each in periods], min_cell=min_cell, sees_everything=sees_everything)
-    # A total hidden there enters as a small cell, so its parts are protected as if it were one.
-    counts = {
-        key: Count(1, 0) if key[1] == TOTAL and margin_shown[(key[0], key[2])].hidden else unanimity(*value)
-        for key, value in totals.items()
-    }
-    columns = [*audiences, ALL]
-    rows = [*groups, TOTAL]
+    elsewhere = {key: there for key in totals if (there := in_balancing(key)) in balancing}
+    hidden_there = {key: balancing[there].hidden for key, there in elsewhere.items() if balancing[there].hidden}
+    cells = {key: Count(respondents, positive, answers) for key, (respondents, answers, positive) in totals.items()}
+    periods = sorted({key[0] for key in totals})
+    rows = sorted({key[1] for key in totals})
+    columns = sorted({key[2] for key in totals})
     table_groups = [[(each, group, audience) for group in rows] for each in periods for audience in columns]
     table_groups += [[(each, group, audience) for audience in columns] for each in periods for group in rows]
-    shown = protect(counts, table_groups, min_cell=min_cell, sees_everything=sees_everything)
-    for (each, audience), margin in margin_shown.items():
-        if margin.hidden:
-            shown[(each, TOTAL, audience)] = margin
-    return shown
+    # Each cell is made of its groups' respondent types' months; the balancing report's shown cells are known sums of them.
+    months = {(period_of(row.held_on, "month"), row.group, row.audience) for row in counts.itertuples(index=False) if row.respondents > 0}
+
+    def parts(period: str, group: str | None, audience: str) -> list[tuple[str, str, str]]:
+        within = months_of(period)
+        return [month for month in months if month[0] in within and group in (TOTAL, None, month[1]) and audience in (ALL, month[2])]
+
+    made_of = {key: parts(*key) for key in cells}
+    known = [parts(each, None, audience) if split.by_audience or audience == ALL else parts(each, audience, ALL)
+             for (each, audience), cell in balancing.items() if not cell.hidden]
+    return protect(cells, table_groups + nested_groups(cells), min_cell=min_cell, sees_everything=sees_everything,
+                   keep=set(elsewhere) - set(hidden_there), hidden_elsewhere=hidden_there, made_of=made_of, known=known)
 
 
 def b4_by_age_band(
@@ -338,6 +365,8 @@ def b4_by_age_band(
     period: str | None = None,
 ) -> dict[str, object]:
     """B4 (children had a say and were heard) per age band, that is per child's
-    form, whose scales differ (DOMAIN.md), protected as split_report does."""
-    return split_report(count_split(session, area_id, "B4", "age_band", since=since, until=until),
-                        min_cell=min_cell, sees_everything=sees_everything, period=period)
+    form, whose scales differ (DOMAIN.md), protected as split_report does.
+    `since` and `until` choose the years (or quarters) listed, not what is counted."""
+    window = (since or date.min, until or date.max) if since or until else None
+    return split_report(count_split(session, area_id, "B4", "age_band"), min_cell=min_cell, sees_everything=sees_everything,
+                        period=period, window=window)

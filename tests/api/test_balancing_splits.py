@@ -175,7 +175,7 @@ def counts_of(measure: str, split: str, rows: list[tuple[str, str, date, int, in
     return with_attrs(frame, measure, split, aim)
 
 
-def cell(report: dict, group: str, audience: str = "all", period: str = "whole range") -> dict:
+def cell(report: dict, group: str, audience: str = "all", period: str = "2026") -> dict:
     return next(each for each in report["cells"] if (each["period"], each["group"], each["audience"]) == (period, group, audience))
 
 

@@ -93,9 +93,10 @@ def audited(app, action: str) -> list[AuditEvent]:
 def test_a_balancing_measure_per_month_hides_what_the_balancing_page_hides(app, area):
     reply = signed_in(app, "worker@example.org").get(f"/areas/FIFE/measures/B1/values.csv?as_of={AS_OF}")
     assert reply.headers["Content-Disposition"] == 'attachment; filename="B1-FIFE-month.csv"' and reply.headers["Cache-Control"] == "no-store"
+    # January is hidden too: the first quarter's 9 parents (by quarter, below) less January's 6 would give March's 3.
     assert csv_rows(reply) == [
         ["period", "numerator", "denominator", "value", "note"],
-        ["2026-01", "4", "6", "66.7", ""],
+        ["2026-01", "", "", "", "hidden so that a small group cannot be worked out"],
         ["2026-02", "0", "0", "", "no responses"],
         ["2026-03", "", "", "", "fewer than 5 responses"],
         ["2026-04", "", "7", "", "80-100%: fewer than 10 responses, all the same answer"],
@@ -205,7 +206,7 @@ def test_a_worker_s_report_holds_only_protected_figures(app, area):
     # Four children through the step: fewer than 5, so hidden; no child's days drawn.
     assert "Days to agency decision maker approval Hidden: fewer than 5 children." in text
     assert "chart-aim3_to_adm" not in html and "C-1" not in html
-    # Q1 holds March, hidden on the monthly chart: its total would give March away.
-    assert "2026 Q1: hidden so that a small group cannot be worked out" in text
+    # Q1's 9 parents are shown: January is hidden with March on the monthly chart, so 9 gives neither away.
+    assert "B1: Parents listened to 2026 Q1: 55.6%" in text
     assert "monthly or quarterly figures behind this page are hidden" in text
     assert signed_in(app, "angus@example.org").get("/areas/FIFE/report").status_code == 404
