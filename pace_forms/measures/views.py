@@ -237,7 +237,7 @@ PROCESS_BY_KEY = {measure.key: measure for measure in PROCESS_MEASURES}
 ALL_MEASURES = {**MEASURES_BY_KEY, **PROCESS_BY_KEY}
 
 
-def split_context(area, measure, window: Window, *, min_cell: int, everything: bool) -> dict | None:
+def split_context(area, measure, window: Window, *, min_cell: int, everything: bool, period: str = "year") -> dict | None:
     """The split the page asks for (?split=), protected; None where the
     measure has no answers to split (B8's comments, P2, P3)."""
     if measure.key not in MEASURES_BY_KEY or measure.is_from_free_text:
@@ -251,9 +251,11 @@ def split_context(area, measure, window: Window, *, min_cell: int, everything: b
     if asked not in choices:
         problem = f"{measure.key} cannot be split by {asked!r}: showing it by {choices[next(iter(choices))].lower()}."
         asked = next(iter(choices))
-    counts = count_split(db.session, area.id, measure.key, asked, since=window.first, until=window.last)
+    # Every count, summed by fixed calendar periods: the window only chooses which are listed.
+    counts = count_split(db.session, area.id, measure.key, asked)
     return {"choices": choices, "split": asked, "problem": problem,
-            "report": split_report(counts, min_cell=min_cell, sees_everything=everything)}
+            "report": split_report(counts, min_cell=min_cell, sees_everything=everything, period=period,
+                                   window=(window.first, window.last))}
 
 
 def measure_context(area, key: str) -> dict | None:
@@ -283,7 +285,8 @@ def measure_context(area, key: str) -> dict | None:
         rates = balancing_report(process, period=period_choice.period, min_cell=min_cell, sees_everything=everything,
                                  window=(window.first, window.last), measures=[PROCESS_BY_KEY["P3"]])["measures"]["P3"]
         rates = [cell for cell in rates["periods"] if cell["audience"] in measure.audiences]
-    split = split_context(area, measure, window, min_cell=min_cell, everything=everything)
+    split = split_context(area, measure, window, min_cell=min_cell, everything=everything,
+                          period="quarter" if period_choice.period == "quarter" else "year")
     if split and split["problem"]:
         problems.append(split["problem"])
     return {
