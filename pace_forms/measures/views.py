@@ -85,7 +85,7 @@ def chart_of(area, key: str, figures: dict, notes: tuple[ChartNote, ...], *, cha
     what = {"P2": "share of reviews offered a survey", "P3": "share of survey links answered"}.get(
         key, "share of comments negative" if figures["concern"] == "up" else "share of positive answers")
     description = (f"The {what} per period for {who}: {shown} periods shown"
-                   + (f", {hidden} hidden as too few responses" if hidden else "")
+                   + (f", {hidden} hidden (too few responses, or a small group who all answered alike)" if hidden else "")
                    + (f"; median {run['median']:g}%" if run["median"] is not None else "")
                    + f". A {'fall' if figures['concern'] == 'down' else 'rise'} is the concern. " + finding_words(run, figures["concern"]))
     return render_run_chart(
