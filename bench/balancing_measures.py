@@ -10,8 +10,10 @@ response's audience and review date (the baseline: the least any measure
 must do), (2) count_answers + balancing_report by month, as the dashboard
 computes them, (3) one measure (B1) split four ways (measures.splits: by the
 child's aim 2 status, review kind, attendance, who helped) with its
-protected tables, and (4) P2 and P3 (measures.process). Each child has a
-journey. Prints seconds and the ratio."""
+protected tables, (4) P2 and P3 (measures.process), and (5, 6) the pages a
+consultant opens: the area's dashboard overview and B1's own page, served
+whole (templates and charts) through the app, as a consultant of the area.
+Each child has a journey. Prints seconds and the ratio."""
 
 from __future__ import annotations
 
@@ -83,6 +85,21 @@ def fill(app, answers_wanted: int) -> int:
         return area.id
 
 
+def consultant_client(app):
+    """A test client signed in as a consultant of the bench area."""
+    from pace_forms.accounts.services import create_user
+    from pace_forms.extensions import db
+
+    password = "bench " + uuid.uuid4().hex
+    with app.app_context():
+        create_user("bench-consultant@example.org", "consultant", ["BENCH"], password)
+        db.session.commit()
+    client = app.test_client()
+    reply = client.post("/sign-in", data={"email": "bench-consultant@example.org", "password": password})
+    assert reply.status_code == 302, reply.status_code
+    return client
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--answers", type=int, default=1_000_000)
@@ -100,12 +117,14 @@ def main() -> None:
         if not options.database:
             subprocess.run([sys.executable, "-m", "flask", "--app", "pace_forms", "db", "upgrade", "-d", str(ROOT / "pace_forms" / "migrations")],
                            cwd=ROOT, env={**os.environ, "PACE_DATABASE_URL": database, "PACE_SECRET_KEY": KEY}, capture_output=True, check=True)
-        app = create_app({"DATABASE_URL": database, "SECRET_KEY": KEY, "RATELIMIT_ENABLED": False})
+        app = create_app({"DATABASE_URL": database, "SECRET_KEY": KEY, "RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False})
         started = time.perf_counter()
         area_id = fill(app, options.answers)
         print(f"Filled {options.answers:,}+ answers in {time.perf_counter() - started:.0f} s ({database.split(':')[0]})")
+        client = consultant_client(app)
         with app.app_context():
-            timings = {"read every answer once": [], "balancing measures": [], "B1 split four ways": [], "P2 and P3": []}
+            timings = {"read every answer once": [], "balancing measures": [], "B1 split four ways": [], "P2 and P3": [],
+                       "dashboard overview page": [], "B1's page": []}
             for _ in range(3):
                 started = time.perf_counter()
                 rows = db.session.execute(
@@ -124,6 +143,12 @@ def main() -> None:
                 started = time.perf_counter()
                 process = balancing_report(count_process(db.session, area_id), period="month", min_cell=5, sees_everything=False, measures=PROCESS_MEASURES)
                 timings["P2 and P3"].append(time.perf_counter() - started)
+                for step, path in (("dashboard overview page", "/areas/BENCH/measures?from=2023-01&to=2025-12"),
+                                   ("B1's page", "/areas/BENCH/measures/B1?from=2023-01&to=2025-12")):
+                    started = time.perf_counter()
+                    page = client.get(path)
+                    assert page.status_code == 200, (path, page.status_code)
+                    timings[step].append(time.perf_counter() - started)
         print(f"{len(rows):,} answers read; {len(report['measures'])} measures, {sum(len(m['periods']) for m in report['measures'].values())} cells;"
               f" {sum(len(split['cells']) for split in splits)} split cells; {len(process['measures'])} process measures")
         base = min(timings["read every answer once"])

@@ -77,14 +77,15 @@ def count_process(session: Session, area_id: int, *, since: date | None = None, 
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COUNT_COLUMNS)
 
 
-def every_measure_report(session: Session, area_id: int, **options) -> dict[str, object]:
+def every_measure_report(session: Session, area_id: int, counts: pd.DataFrame | None = None, **options) -> dict[str, object]:
     """The balancing report of the area's answers (B1-B8, P4) and of its
     reviews and links (P2, P3) as one: what the API's `balancing` section,
     the command line and the balancing page show. `options` as
-    balancing.balancing_report takes them (period, min_cell, sees_everything, ...)."""
+    balancing.balancing_report takes them (period, min_cell, sees_everything, ...);
+    `counts`: the area's count_answers, if the caller has them already."""
     from pace_forms.measures.balancing import balancing_report, count_answers
 
-    report = balancing_report(count_answers(session, area_id), **options)
+    report = balancing_report(count_answers(session, area_id) if counts is None else counts, **options)
     process = balancing_report(count_process(session, area_id), measures=PROCESS_MEASURES, **options)
     report["measures"].update(process["measures"])
     report["hidden_cells"] += process["hidden_cells"]

@@ -185,8 +185,9 @@ def overview(code: str):
     window, problems, baseline_before = page_filters(area)
     min_cell = current_app.config["MIN_CELL"]
     # Every count, so that what is hidden does not depend on the months shown.
-    choice = choose_period(in_window(count_answers(db.session, area.id), window), request.args.get("period"), min_cell)
-    balancing_figures = every_measure_report(db.session, area.id, period=choice.period, min_cell=min_cell, sees_everything=sees_everything(),
+    counts = count_answers(db.session, area.id)
+    choice = choose_period(in_window(counts, window), request.args.get("period"), min_cell)
+    balancing_figures = every_measure_report(db.session, area.id, counts, period=choice.period, min_cell=min_cell, sees_everything=sees_everything(),
                                              baseline_before=baseline_before, window=(window.first, window.last))
     # The survey's own process (P2, P3) beside the measures that watch no single step.
     every_step = [key for key, figures in balancing_figures["measures"].items() if not figures["watches"]]
