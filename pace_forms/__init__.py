@@ -46,6 +46,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from pace_forms.retention import cli as retention_cli
     from pace_forms.invitations import cli as invitations_cli
     from pace_forms.responses import cli as responses_cli
+    from pace_forms.responses import sealing_cli
     from pace_forms.reviews import views as reviews
     from pace_forms.offline import views as offline
     from pace_forms.safeguarding import cli as safeguarding_cli
@@ -73,6 +74,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     invitations_cli.init_app(app)
     areas_cli.init_app(app)
     responses_cli.init_app(app)
+    sealing_cli.init_app(app)
     safeguarding_cli.init_app(app)
     accounts_cli.init_app(app)
     timescales_cli.init_app(app)

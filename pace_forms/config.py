@@ -74,6 +74,14 @@ DEFAULTS: dict[str, object] = {
     "AUDIT_RETENTION_MONTHS": 72,
     # Figures about fewer respondents than this are hidden (never below 5).
     "MIN_CELL": 5,
+    # Sealed answers (pace_forms/responses/sealing.py): the folder of the
+    # server's private keys (None: `sealing-keys` in the instance folder),
+    # keys given in the environment instead (a JSON object of key id -> PEM),
+    # and how long a key is still accepted after a newer one became current
+    # (None: the longer of EXPIRED_LINK_GRACE_DAYS and 30 days).
+    "SEALING_KEYS_DIR": None,
+    "SEALING_KEYS": None,
+    "SEALING_KEY_GRACE_DAYS": None,
 }
 
 SECRET_KEY_FILE = "secret_key"

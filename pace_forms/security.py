@@ -61,7 +61,7 @@ def init_app(app: Flask) -> None:
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
-        if request.path.startswith(PRIVATE_PATHS) or g.get("private_page"):
+        if (request.path.startswith(PRIVATE_PATHS) or g.get("private_page")) and not g.get("public_reply"):
             # A survey page holds its link's secret and may echo a child's typed
             # answers (the 422 page): no browser or proxy cache may keep it. The
             # service worker still keeps survey pages for offline use, since the

@@ -52,6 +52,22 @@ def read_json_float(text: str) -> float | UnholdableNumber:
     return value if math.isfinite(value) else UnholdableNumber(text)
 
 
+class NotStandardJSON(ValueError):
+    """NaN or Infinity: Python's json reads them, but they are not JSON and
+    PostgreSQL refuses to store them."""
+
+
+def _refuse_constant(name: str):
+    raise NotStandardJSON(f"{name} is not a JSON value")
+
+
+def read_json(text: str | bytes) -> Any:
+    """JSON as the sync API reads it: NaN and Infinity refused
+    (NotStandardJSON), a number nothing can hold kept as a marker so that only
+    its item is refused. Raises what json.loads raises otherwise."""
+    return json.loads(text, parse_constant=_refuse_constant, parse_int=read_json_int, parse_float=read_json_float)
+
+
 def parse_id(value: Any) -> str | None:
     if not isinstance(value, str):
         return None

@@ -1,5 +1,6 @@
 """The one write path for responses: the sync API, the no-JavaScript form post
-and (later) kiosk mode all come through record_responses().
+and (later) kiosk mode all come through record_responses(). A sealed item
+(sealing.py) is opened first and then goes the same way as a plain one.
 
 A batch costs a handful of statements, whatever its size:
 
@@ -48,6 +49,7 @@ from pace_forms.responses.items import (
     parse_timestamp,
     unstorable_part,
 )
+from pace_forms.responses.sealing import Keyring, NotOpened, SealingKeyError, app_keyring, is_sealed, open_sealed_item
 from pace_forms.safeguarding.concerns import concern_words_for
 from pace_forms.safeguarding.services import FollowUpCause, follow_up_reasons, raise_follow_ups
 
@@ -135,11 +137,12 @@ class _Plan:
 def record_responses(items: list[Any], *, now: datetime | None = None) -> list[ItemResult]:
     """Store a batch; one result per item, in order. Flushes, never commits:
     the caller (request or command) commits once, after the whole batch."""
+    now = now or utc_now()
     # Plain work first: on SQLite the write lock taken below holds every other writer.
-    checked = [_check(item) for item in items]
+    keyring = _sealing_keyring() if any(is_sealed(item) for item in items) else None
+    checked = [_check(item, keyring, now) for item in items]
     begin_writing()
     db.session.flush()  # the caller's pending changes go first, before our statements
-    now = now or utc_now()
     rules = RecordingRules.from_config(current_app.config)
     candidates = [entry for entry in checked if isinstance(entry, _Candidate)]
     links = _lock_links({candidate.token_hash for candidate in candidates})
@@ -157,13 +160,27 @@ def record_responses(items: list[Any], *, now: datetime | None = None) -> list[I
     return plan.results
 
 
-def _check(item: Any) -> ItemResult | _Candidate:
+def _sealing_keyring() -> Keyring | NotOpened:
+    try:
+        return app_keyring(current_app)
+    except SealingKeyError as error:
+        current_app.logger.error("Sealed answers cannot be opened: %s", error)
+        return NotOpened("sealed.kid", "the server's sealing keys cannot be read just now; the device keeps these answers and tries again")
+
+
+def _check(item: Any, keyring: Keyring | NotOpened | None, now: datetime) -> ItemResult | _Candidate:
     if not isinstance(item, dict):
         return ItemResult(None, REJECTED, [{"field": "item", "message": "each response must be a JSON object"}])
     response_id = parse_id(item.get("id"))
     if response_id is None:
         # Without a valid id an item cannot be stored safely: a resend would double it.
         return ItemResult(display_id(item.get("id")), REJECTED, [{"field": "id", "message": "must be a UUID made on the device"}])
+    if is_sealed(item):
+        # Opened here, then checked and stored exactly as if it had been sent plain.
+        opened = keyring if isinstance(keyring, NotOpened) else open_sealed_item(item, keyring, now)
+        if isinstance(opened, NotOpened):
+            return ItemResult(response_id, REJECTED, [opened.as_error()])
+        item = opened.item
     unstorable = unstorable_part(item)
     if unstorable is not None:
         return ItemResult(response_id, REJECTED, [unstorable])

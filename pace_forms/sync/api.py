@@ -10,7 +10,7 @@ from flask import Blueprint, current_app, jsonify, request
 
 from pace_forms.errors import api_error
 from pace_forms.extensions import csrf, db, limiter
-from pace_forms.responses.items import read_json_float, read_json_int
+from pace_forms.responses.items import NotStandardJSON, read_json
 from pace_forms.responses.recording import record_responses
 from pace_forms.sync.openapi import openapi_document
 
@@ -18,15 +18,6 @@ bp = Blueprint("sync", __name__, url_prefix="/api/v1")
 # Items carry their own authority (a link token; a worker's X-CSRFToken in
 # kiosk mode, checked per item), so the form-field CSRF check does not apply.
 csrf.exempt(bp)
-
-
-class NotStandardJSON(ValueError):
-    """NaN or Infinity: Python's json reads them, but they are not JSON and
-    PostgreSQL refuses to store them."""
-
-
-def _refuse_constant(name: str):
-    raise NotStandardJSON(f"{name} is not a JSON value")
 
 
 @bp.post("/responses")
@@ -37,7 +28,7 @@ def post_responses():
     body = request.get_data(cache=False)
     try:
         # A number nothing can hold is kept as a marker, so that only its item is refused.
-        payload = json.loads(body, parse_constant=_refuse_constant, parse_int=read_json_int, parse_float=read_json_float)
+        payload = read_json(body)
     except UnicodeDecodeError:
         return api_error(400, "malformed", "The body is not UTF-8 text.", where="body")
     except json.JSONDecodeError as error:
@@ -67,3 +58,4 @@ from pace_forms.sync import forms  # noqa: E402,F401
 from pace_forms.sync import measures  # noqa: E402,F401
 from pace_forms.sync import follow_ups  # noqa: E402,F401
 from pace_forms.sync import reviews  # noqa: E402,F401
+from pace_forms.sync import sealing_key  # noqa: E402,F401

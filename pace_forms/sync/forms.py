@@ -1,5 +1,7 @@
 """GET /api/v1/forms and /api/v1/forms/<key>: form definitions, for a device
-to cache (in a language with ?lang=, an exact version with ?version=)."""
+to cache (in a language with ?lang=, an exact version with ?version=). One
+form carries the server's current sealing key too (null when sealing is not
+set up), so a kiosk that cached its forms can seal answers offline."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from pace_forms.errors import api_error
 from pace_forms.forms.catalogue import current_forms, definition_of, find_form_version
 from pace_forms.responses.recording import MAX_VERSION_NUMBER
 from pace_forms.sync.api import bp
+from pace_forms.sync.sealing_key import sealing_key_document
 
 
 @bp.get("/forms")
@@ -46,4 +49,4 @@ def get_form(key: str):
         if language not in form.languages:
             return api_error(404, "not_found", f"{key} is not translated into {language!r}; it has {', '.join(form.languages)}.", where="lang")
         form = form.localised(language)
-    return jsonify(form.to_public())
+    return jsonify({**form.to_public(), "sealing_key": sealing_key_document()})

@@ -107,6 +107,21 @@ def openapi_document(max_items: int, max_bytes: int) -> dict[str, Any]:
                 }
             },
             "/api/v1/areas/{code}/reviews": AREA_REVIEWS,
+            "/api/v1/sealing-key": {
+                "get": {
+                    "operationId": "getSealingKey",
+                    "summary": "The server's current public key for sealing answers on a device (kiosk mode)",
+                    "description": "Public and cacheable (an hour). Seal an item with it as the Item's `sealed` form says. "
+                    "Older keys stay accepted for PACE_SEALING_KEY_GRACE_DAYS after a newer one became current.",
+                    "responses": {
+                        "200": {
+                            "description": "The current key",
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SealingKey"}}},
+                        },
+                        "503": _error_reply("Sealing is not set up on this server (no key); answers cannot be sealed"),
+                    },
+                }
+            },
             "/api/v1/forms/{key}": {
                 "get": {
                     "operationId": "getForm",
@@ -117,7 +132,10 @@ def openapi_document(max_items: int, max_bytes: int) -> dict[str, Any]:
                         {"name": "lang", "in": "query", "required": False, "schema": {"type": "string"}, "description": "One of the form's languages"},
                     ],
                     "responses": {
-                        "200": {"description": "The form", "content": {"application/json": {"schema": {"type": "object"}}}},
+                        "200": {
+                            "description": "The form, with `sealing_key`: the current sealing key (as GET /api/v1/sealing-key gives it), or null when sealing is not set up",
+                            "content": {"application/json": {"schema": {"type": "object"}}},
+                        },
                         "400": _error_reply("The version is not a whole number"),
                         "404": _error_reply("No such form, version or language"),
                     },
@@ -167,7 +185,45 @@ def openapi_document(max_items: int, max_bytes: int) -> dict[str, Any]:
                         "responses": {"type": "array", "maxItems": max_items, "items": {"$ref": "#/components/schemas/Item"}}
                     },
                 },
-                "Item": {
+                "Item": {"oneOf": [{"$ref": "#/components/schemas/PlainItem"}, {"$ref": "#/components/schemas/SealedItem"}]},
+                "SealedItem": {
+                    "type": "object",
+                    "description": (
+                        "A PlainItem sealed on the device: every field but `id` (and, in kiosk mode, `review`, "
+                        "which must equal the one inside) is inside `sealed.ciphertext`. The server opens it and "
+                        "handles it exactly as the plain item; a seal it cannot open is `rejected` with the field "
+                        "(`sealed.kid`, `sealed.wrapped_key`, `sealed.iv`, `sealed.ciphertext`) and the reason."
+                    ),
+                    "required": ["id", "sealed"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "id": {"type": "string", "format": "uuid", "description": "Made on the device; also the AES-GCM additional authenticated data (its UTF-8 bytes)"},
+                        "review": {"type": "integer", "description": "Kiosk mode: the review, so the worker's authority is checked before opening"},
+                        "sealed": {
+                            "type": "object",
+                            "required": ["kid", "wrapped_key", "iv", "ciphertext"],
+                            "properties": {
+                                "kid": {"type": "string", "description": "The sealing key's id (GET /api/v1/sealing-key)"},
+                                "wrapped_key": {"type": "string", "description": "base64url: a fresh AES-256 key, RSA-OAEP with SHA-256 under that key"},
+                                "iv": {"type": "string", "description": "base64url: the 12-byte AES-GCM nonce"},
+                                "ciphertext": {"type": "string", "description": "base64url: AES-256-GCM (tag appended) of the JSON object of the item's other fields"},
+                            },
+                        },
+                    },
+                },
+                "SealingKey": {
+                    "type": "object",
+                    "required": ["kid", "jwk"],
+                    "properties": {
+                        "kid": {"type": "string"},
+                        "jwk": {
+                            "type": "object",
+                            "description": "The public key as a JWK (kty RSA, alg RSA-OAEP-256, use enc, kid, n, e)",
+                            "required": ["kty", "alg", "n", "e"],
+                        },
+                    },
+                },
+                "PlainItem": {
                     "type": "object",
                     "required": ["id", "form", "form_version", "submitted_at", "answers"],
                     "properties": {

@@ -61,6 +61,7 @@ PUBLIC = {
     "sync.list_forms": "form definitions a survey page needs offline",
     "sync.get_form": "one form definition",
     "sync.openapi": "the API's description",
+    "sync.sealing_key": "the public half of the key that seals answers on a device",
     "accounts.sign_in": "signing in",
     "accounts.sign_out": "signing out (CSRF-checked; nothing to see)",
 }
