@@ -27,6 +27,11 @@ VERSIONED_STATIC_RULE = f"/static/<string(length={VERSION_LENGTH}):version>/<pat
 PRECACHED_SUFFIXES = (".css", ".js")
 # Files of the signed-in pages, which are never used offline.
 STAFF_FOLDER = "staff/"
+# Scripts that only some pages import, when they need them: the worker keeps
+# one when a page first fetches it (cache first), so that a survey link's
+# first load does not carry it. Sealing: only kiosk mode seals, and it loads
+# the script while online (seal.js prepareSealing).
+ON_DEMAND_SCRIPTS = ("js/seal.js",)
 ONE_YEAR = 365 * 24 * 3600
 
 
@@ -61,7 +66,10 @@ def precached_files() -> list[str]:
     return [
         name
         for name in (path.relative_to(folder).as_posix() for path in static_files(folder))
-        if name.endswith(PRECACHED_SUFFIXES) and name not in question_scripts and not name.startswith(STAFF_FOLDER)
+        if name.endswith(PRECACHED_SUFFIXES)
+        and name not in question_scripts
+        and name not in ON_DEMAND_SCRIPTS
+        and not name.startswith(STAFF_FOLDER)
     ]
 
 

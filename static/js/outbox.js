@@ -77,8 +77,9 @@ function announce() {
 }
 
 // Keep a response on the device. Resolves only once it is safely written.
-export async function enqueue(item) {
+export async function enqueue(item, options) {
   if (!item || typeof item.id !== "string") throw new TypeError("an outbox item needs a string id");
+  if (options?.seal) item = await (await import("./seal.js")).sealQueued(item);
   await transact("readwrite", (outbox) =>
     requested(outbox.put({ id: item.id, item, queuedAt: new Date().toISOString(), attempts: 0, problem: null })),
   );
