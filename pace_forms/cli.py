@@ -101,6 +101,7 @@ def demo_command(host: str, port: int, reset: bool, database_path: Path | None, 
         config["DATABASE_FILENAME"] = str(database_path)
         # The demo's secret key beside its database, so that it keeps to that folder.
         config["SECRET_KEY"] = settings.secret_key({"ENV": "development", "SECRET_KEY": None}, str(database_path.parent))
+        config["SEALING_KEYS_DIR"] = str(database_path.parent / "sealing-keys")
     app = create_app(config)
     database = Path(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///"))
     with app.app_context():
@@ -111,6 +112,7 @@ def demo_command(host: str, port: int, reset: bool, database_path: Path | None, 
         links, what_happened = demo.demo_links(base_url, database, has_earlier_data=has_earlier_data)
         made_users, kept_users = demo.demo_users()
         db.session.commit()
+        sealing = demo.demo_sealing_key()
     click.echo(f"Demo database: {database}")
     if reset:
         what_happened = "Started again from an empty demo database (--reset): earlier answers and links are gone."
@@ -126,6 +128,7 @@ def demo_command(host: str, port: int, reset: bool, database_path: Path | None, 
     click.echo(f"Run charts of the demo's synthetic case data: as the consultant, open {base_url}/areas/DEMO/timescales")
     click.echo(f"Balancing measures from two years of synthetic answers to those children's reviews: {base_url}/areas/DEMO/balancing")
     click.echo(f"Export what was sent with: PACE_DATABASE_FILENAME={database} pace-forms export responses --area DEMO --format csv")
+    click.echo(sealing)
     if every_address:
         click.echo(
             "Listening on every address: from another device, put this machine's address in place of 127.0.0.1 "

@@ -38,6 +38,7 @@ from pace_forms.models import Area, Response, utc_now
 from pace_forms.forms.catalogue import current_forms
 from pace_forms.notes.services import notes_of, publish_note
 from pace_forms.responses.recording import record_responses
+from pace_forms.responses.sealing import app_keyring, keys_dir_of, make_key
 from pace_forms.timescales.reading import MILESTONES, JourneyRow, ReadResult
 from pace_forms.timescales.services import add_annotation, import_journeys
 
@@ -238,6 +239,16 @@ def demo_users() -> tuple[list[tuple[str, str, str]], list[str]]:
         create_user(email, role, areas, password, duty_contact=is_duty_contact, actor=COMMAND_LINE_ACTOR)
         made.append((role, email, password))
     return made, kept
+
+
+def demo_sealing_key() -> str:
+    """The demo's sealing key, made at the first start (kiosk mode seals with
+    it), in words for the start-up message."""
+    keyring = app_keyring(current_app)
+    if keyring.current is not None:
+        return f"Sealing key for kiosk mode: {keyring.current.kid} (kept from before)."
+    key = make_key(keys_dir_of(current_app.config, current_app.instance_path), utc_now())
+    return f"Sealing key for kiosk mode: {key.kid} (made now)."
 
 
 def links_file_of(database: Path) -> Path:
