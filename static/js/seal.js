@@ -5,8 +5,8 @@
 // server's RSA-OAEP-256 public key. Only the server can open it again
 // (pace_forms/responses/sealing.py). Loaded only by pages that seal: the
 // outbox imports it for an item queued with {seal: true}; survey pages never
-// load it, and the service worker does not precache it (prepareSealing
-// fetches it while online, and the worker keeps it).
+// load it, and the service worker does not precache it (a kiosk page imports
+// it while online to call prepareSealing, and the worker keeps it then).
 
 const encoder = new TextEncoder();
 const RSA_OAEP = { name: "RSA-OAEP", hash: "SHA-256" };
