@@ -227,13 +227,16 @@ def raise_follow_up(app, at: datetime, area: str = "FIFE") -> int:
         return follow_up.id
 
 
-def deliveries(app) -> list[tuple[str, str, int | None, int]]:
+def plain_rows(app, query) -> list[tuple]:
+    """The rows of `query`, as tuples read in a context of their own."""
     with app.app_context():
-        rows = db.session.execute(
-            db.select(PushDelivery.reason_key, PushDelivery.outcome, PushDelivery.status_code, PushDelivery.attempts).order_by(PushDelivery.id)
-        ).all()
+        rows = [tuple(row) for row in db.session.execute(query).all()]
         db.session.remove()
-        return [tuple(row) for row in rows]
+        return rows
+
+
+def deliveries(app) -> list[tuple[str, str, int | None, int]]:
+    return plain_rows(app, db.select(PushDelivery.reason_key, PushDelivery.outcome, PushDelivery.status_code, PushDelivery.attempts).order_by(PushDelivery.id))
 
 
 def subscription_count(app) -> int:

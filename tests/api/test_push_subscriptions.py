@@ -16,6 +16,7 @@ from pace_forms.models import AuditEvent, OutboxReport, PushSubscription, utc_no
 from pace_forms.push.keys import b64url
 from tests.api.pages import hidden_field
 from tests.api.test_accounts import sign_in
+from tests.api.test_push_sending import plain_rows
 
 URL = "/api/v1/push/subscriptions"
 PASSWORD = "correct horse battery"
@@ -30,12 +31,8 @@ def browser(endpoint: str | None = None) -> dict:
 
 
 def rows(app) -> list[tuple[str, str, int | None, int | None]]:
-    with app.app_context():
-        found = db.session.execute(
-            db.select(PushSubscription.endpoint, PushSubscription.purpose, PushSubscription.user_id, PushSubscription.invitation_id).order_by(PushSubscription.id)
-        ).all()
-        db.session.remove()
-        return [tuple(row) for row in found]
+    columns = (PushSubscription.endpoint, PushSubscription.purpose, PushSubscription.user_id, PushSubscription.invitation_id)
+    return plain_rows(app, db.select(*columns).order_by(PushSubscription.id))
 
 
 @pytest.fixture
