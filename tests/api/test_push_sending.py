@@ -482,3 +482,20 @@ def test_vapid_keys_prints_a_pair_that_signs_and_verifies(runner):
     private = ec.derive_private_key(int.from_bytes(b64decode(lines["PACE_VAPID_PRIVATE_KEY"]), "big"), ec.SECP256R1())
     derived = private.public_key().public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
     assert b64url(derived) == lines["PACE_VAPID_PUBLIC_KEY"]
+
+
+def test_someone_no_longer_a_duty_contact_hears_nothing(push_app, push_service, send):
+    from pace_forms.models import User, UserArea
+
+    add_area_with_duty_contacts(push_app, "former@example.org", "current@example.org")
+    former, current = push_service.new_browser(), push_service.new_browser()
+    subscribe(push_app, "former@example.org", "follow-up", former, T0)
+    subscribe(push_app, "current@example.org", "follow-up", current, T0)
+    with push_app.app_context():
+        user_id = db.session.execute(db.select(User.id).where(User.email == "former@example.org")).scalar_one()
+        db.session.execute(db.update(UserArea).where(UserArea.user_id == user_id).values(is_duty_contact=False))
+        db.session.commit()
+    raise_follow_up(push_app, T0 + timedelta(minutes=1))
+    send(T0 + timedelta(minutes=2))
+    send(T0 + timedelta(hours=30))
+    assert (len(push_service.payloads_to(former)), len(push_service.payloads_to(current))) == (0, 2)
