@@ -59,6 +59,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from pace_forms.measures import exports
     from pace_forms.measures import views as measures
     from pace_forms.notes import views as notes
+    from pace_forms.push import api as push_api
+    from pace_forms.push import cli as push_cli
     from pace_forms.sync import api as sync
 
     database.init_app(app)
@@ -87,4 +89,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     audit_views.init_app(app)
     audit_cli.init_app(app)
     retention_cli.init_app(app)
+    push_api.init_app(app)
+    push_cli.init_app(app)
     return app

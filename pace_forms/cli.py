@@ -145,7 +145,7 @@ def make_app() -> object:
 
 
 # Commands that work on a database that is missing or behind (or on none).
-SCHEMA_FREE_COMMANDS = {"init-db", "db", "demo", "check-forms", "routes", "shell", "sealing-keys"}
+SCHEMA_FREE_COMMANDS = {"init-db", "db", "demo", "check-forms", "routes", "shell", "sealing-keys", "vapid-keys"}
 # Commands that carry on with a warning: the web app itself answers 503 "being
 # set up" until init-db has run, and needs no restart after it.
 WARN_ONLY_COMMANDS = {"run"}

@@ -82,6 +82,22 @@ DEFAULTS: dict[str, object] = {
     "SEALING_KEYS_DIR": None,
     "SEALING_KEYS": None,
     "SEALING_KEY_GRACE_DAYS": None,
+    # Web Push (pace-forms vapid-keys makes the keys; never put them in the repo).
+    # The subject is how a push service reaches whoever runs this: mailto:...
+    "VAPID_PRIVATE_KEY": None,
+    "VAPID_PUBLIC_KEY": None,
+    "VAPID_SUBJECT": None,
+    # A respondent who turned on a reminder gets it this many hours later if
+    # their link is still unanswered (and not expired); one reminder only.
+    "PUSH_REMINDER_HOURS": 24,
+    # A worker's device that reported answers waiting is told after this long.
+    "PUSH_OUTBOX_WAITING_MINUTES": 30,
+    # How long a push service keeps a notice for a device that is off.
+    "PUSH_TTL_SECONDS": 86400,
+    # Tries of one notice after 429 or 5xx answers before it is given up.
+    "PUSH_MAX_ATTEMPTS": 8,
+    # Push services are reached over HTTPS only; tests point at plain HTTP on loopback.
+    "PUSH_ALLOW_PLAIN_HTTP": False,
 }
 
 SECRET_KEY_FILE = "secret_key"

@@ -92,3 +92,49 @@ self.addEventListener("fetch", (event) => {
 self.addEventListener("sync", (event) => {
   if (event.tag === SYNC_TAG) event.waitUntil(flush().then((summary) => forgetLinks(summary.settledLinks)));
 });
+
+// Web push (pace-forms send-due): the payload is {title, body, url, tag},
+// fixed words with no personal data; a click opens that page of this site
+// (a staff page signs in first if it must).
+const NOTIFICATION_ICON = `/static/${VERSION}/icons/icon-192.png`;
+
+function pathOnThisSite(url) {
+  try {
+    const target = new URL(url, self.location.origin);
+    return target.origin === self.location.origin ? target.pathname + target.search : "/";
+  } catch {
+    return "/";
+  }
+}
+
+self.addEventListener("push", (event) => {
+  let notice = {};
+  try {
+    notice = event.data ? event.data.json() : {};
+  } catch {
+    notice = {};
+  }
+  const text = (value, otherwise) => (typeof value === "string" && value ? value : otherwise);
+  event.waitUntil(
+    self.registration.showNotification(text(notice.title, "Your say"), {
+      body: text(notice.body, ""),
+      icon: NOTIFICATION_ICON,
+      badge: NOTIFICATION_ICON,
+      tag: text(notice.tag, undefined),
+      data: { url: pathOnThisSite(notice.url) },
+    }),
+  );
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const target = new URL((event.notification.data && event.notification.data.url) || "/", self.location.origin).href;
+  event.waitUntil(
+    (async () => {
+      const open = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+      const showing = open.find((client) => client.url === target);
+      if (showing) return showing.focus();
+      return self.clients.openWindow(target);
+    })(),
+  );
+});

@@ -7,6 +7,7 @@ from pace_forms.models.feedback import SENTIMENT_LABELS, AreaNote, CommentReadin
 from pace_forms.models.follow_up import FOLLOW_UP_REASONS, FollowUp
 from pace_forms.models.held import HELD_DECISIONS, HeldDecision
 from pace_forms.models.invitation import Invitation
+from pace_forms.models.push import DELIVERY_OUTCOMES, PUSH_PURPOSES, OutboxReport, PushDelivery, PushSubscription
 from pace_forms.models.journey import RECOMMENDATIONS, TIMESCALE_KEYS, AimTarget, Annotation, Journey
 from pace_forms.models.response import Answer, FormVersion, Response, ResponseConflict
 from pace_forms.models.user import ROLES, ApiToken, User, UserArea
@@ -28,6 +29,11 @@ __all__ = [
     "FOLLOW_UP_REASONS",
     "FollowUp",
     "REVIEW_KINDS",
+    "DELIVERY_OUTCOMES",
+    "PUSH_PURPOSES",
+    "OutboxReport",
+    "PushDelivery",
+    "PushSubscription",
     "Answer",
     "Area",
     "Base",

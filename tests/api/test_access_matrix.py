@@ -64,6 +64,7 @@ PUBLIC = {
     "sync.sealing_key": "the public half of the key that seals answers on a device",
     "accounts.sign_in": "signing in",
     "accounts.sign_out": "signing out (CSRF-checked; nothing to see)",
+    "push.public_key": "the key a browser subscribes to notifications with",
 }
 
 
@@ -144,6 +145,11 @@ EXPECTATIONS = {
     ("GET", "/areas/<code>/report"): expect("302 200 200 404 200 404 200"),
     ("GET", "/areas/<code>/measures/<key>/values.csv"): expect("302 200 200 404 200 404 200", path="/areas/{area_a}/measures/B1/values.csv"),
     ("GET", "/areas/<code>/timescales.<any(csv, xlsx):extension>"): expect("302 200 200 404 403 403 403", path="/areas/{area_a}/timescales.xlsx"),
+    # Web push: a respondent by their link token in the body (tests/api/test_push_subscriptions.py),
+    # otherwise any signed-in session; an empty body is refused in words naming the field.
+    ("POST", "/api/v1/push/subscriptions"): expect("401 400 400 400 400 400 400", area_data=False),
+    ("DELETE", "/api/v1/push/subscriptions"): expect("401 400 400 400 400 400 400", area_data=False),
+    ("POST", "/api/v1/push/outbox-waiting"): expect("401 400 400 400 400 400 400", area_data=False),
     # Test-only routes (below) built the way area pages and API routes are, so
     # that the 404-and-audit rule is exercised before those routes exist.
     ("GET", "/test-probe/areas/<code>"): expect("302 200 200 404 200 404 200"),
