@@ -12,7 +12,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from pace_forms.accounts.access import audit, audit_viewed, follow_up_of_mine, only_follow_ups_of, staff_only
+from pace_forms.accounts.access import audit, audit_viewed, duty_area_ids, follow_up_of_mine, only_follow_ups_of, staff_only
 from pace_forms.database import begin_writing
 from pace_forms.extensions import db
 from pace_forms.models import Area, FollowUp, utc_now
@@ -110,6 +110,7 @@ def follow_ups():
         open_cards=open_cards,
         taken_on=taken_on,
         recently=RECENTLY_TAKEN_ON,
+        is_duty_contact=bool(duty_area_ids(current_user)),
         **poll_settings(),
     )
 
