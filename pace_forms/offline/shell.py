@@ -27,6 +27,9 @@ VERSIONED_STATIC_RULE = f"/static/<string(length={VERSION_LENGTH}):version>/<pat
 PRECACHED_SUFFIXES = (".css", ".js")
 # Files of the signed-in pages, which are never used offline.
 STAFF_FOLDER = "staff/"
+# Kiosk mode's script: kept by kiosk mode itself with the meeting's page
+# (static/js/kiosk.js), so that no survey's first load carries it.
+KIOSK_SCRIPT = "js/kiosk.js"
 ONE_YEAR = 365 * 24 * 3600
 
 
@@ -61,7 +64,7 @@ def precached_files() -> list[str]:
     return [
         name
         for name in (path.relative_to(folder).as_posix() for path in static_files(folder))
-        if name.endswith(PRECACHED_SUFFIXES) and name not in question_scripts and not name.startswith(STAFF_FOLDER)
+        if name.endswith(PRECACHED_SUFFIXES) and name not in {*question_scripts, KIOSK_SCRIPT} and not name.startswith(STAFF_FOLDER)
     ]
 
 
