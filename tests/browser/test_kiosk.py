@@ -147,3 +147,37 @@ def test_three_people_answer_in_turn_offline_and_all_arrive_once(browser, live_s
     page.wait_for_url(f"**/reviews/{meeting['review']}")
     assert not any(entry["cache"].startswith("pace-kiosk") for entry in page.evaluate(CACHE_STORAGE))
     context.close()
+
+
+def test_answers_wait_for_a_new_sign_in_when_the_session_has_ended(browser, live_server, server_app, meeting):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 320, "height": 800}, service_workers="allow")
+    page = context.new_page()
+    sign_in(page, WORKER, PASSWORD)
+    page.goto(f"/reviews/{meeting['review']}/collect")
+    expect(page.locator("#kiosk-ready")).to_have_text("Ready: this meeting's forms work on this tablet with no signal.", timeout=20000)
+    go_offline(context, live_server)
+    page.get_by_role("button", name="Carer", exact=True).click()
+    fill_one_screen_at_a_time(page, FORMS["carer-review"])
+    page.get_by_role("button", name="Send my answers").click()
+    expect(page.locator("#kiosk-handed-back")).to_be_visible()
+
+    context.clear_cookies()  # the sign-in ends while the tablet is offline
+    go_online(context, live_server)
+    expect(page.locator("#kiosk-sign-in")).to_be_visible(timeout=30000)
+    expect(page.locator("#kiosk-sign-in")).to_contain_text("They are kept here, not lost.")
+    assert len(outbox(page)) == 1
+    with server_app.app_context():
+        assert db.session.execute(db.select(Response)).first() is None
+        db.session.remove()
+    no_serious_problems(page, "the meeting page asking to sign in again, 320 px")
+
+    page.get_by_role("link", name="Sign in again").click()
+    page.get_by_label("Email address").fill(WORKER)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"**/reviews/{meeting['review']}/collect")
+    expect(page.locator("#kiosk-waiting")).to_have_text("Every answer given in this meeting (1) has been sent.", timeout=30000)
+    with server_app.app_context():
+        assert db.session.execute(db.select(Response.mode, Response.audience)).all() == [("kiosk", "carer")]
+        db.session.remove()
+    context.close()
