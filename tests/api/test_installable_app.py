@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pace_forms.config import PROJECT_ROOT
 from pace_forms.forms.question_types import QUESTION_TYPES
+from pace_forms.offline.shell import KIOSK_SCRIPT
 
 STATIC = PROJECT_ROOT / "static"
 PICTURES = sorted((STATIC / "pictures").glob("*.svg"))
@@ -98,8 +99,9 @@ def test_there_are_pictures_to_keep():
 def test_the_service_worker_keeps_every_shell_script_and_stylesheet_and_the_offline_page(client):
     """Every page's scripts and styles up front; a question type's own script
     (the picture sort's) is kept with the pages that use it, so a parent's
-    phone never downloads it; the staff pages' files (static/staff/) are
-    never used offline, so never precached."""
+    phone never downloads it, and so is kiosk mode's script (by the meeting
+    page that loads it); the staff pages' files (static/staff/) are never
+    used offline, so never precached."""
     urls = precache(client)
     [version] = shell_version_in(" ".join(urls))
     question_scripts = {kind.script for kind in QUESTION_TYPES.values() if kind.script}
@@ -107,7 +109,7 @@ def test_the_service_worker_keeps_every_shell_script_and_stylesheet_and_the_offl
     on_disk = sorted(path.relative_to(STATIC).as_posix() for path in STATIC.rglob("*") if path.suffix in (".js", ".css"))
     assert on_disk and question_scripts <= set(on_disk)
     for name in on_disk:
-        expected = name not in question_scripts and not name.startswith("staff/")
+        expected = name not in {*question_scripts, KIOSK_SCRIPT} and not name.startswith("staff/")
         assert (f"/static/{version}/{name}" in urls) == expected, name
     assert "/offline" in urls
 
