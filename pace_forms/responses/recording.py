@@ -101,8 +101,8 @@ class RecordingRules:
 @dataclass(frozen=True)
 class KioskAuthority:
     """Who may send kiosk-mode items in this request: a signed-in worker or
-    admin whose session passed its CSRF check. `area_ids` are the areas they
-    may see (None: every area, an admin)."""
+    admin (a session that passed its CSRF check, or their API token).
+    `area_ids` are the areas they may see (None: every area, an admin)."""
 
     area_ids: frozenset[int] | None
 

@@ -9,11 +9,12 @@ import json
 from flask import Blueprint, current_app, jsonify, request
 from flask_wtf.csrf import ValidationError, generate_csrf, validate_csrf
 
-from pace_forms.accounts.access import by_token, signed_in_user, staff_only, visible_area_ids
+from pace_forms.accounts.access import audit, by_token, signed_in_user, staff_only, visible_area_ids
 from pace_forms.errors import api_error
 from pace_forms.extensions import csrf, db, limiter
+from pace_forms.models import Review
 from pace_forms.responses.items import read_json_float, read_json_int
-from pace_forms.responses.recording import KioskAuthority, record_responses
+from pace_forms.responses.recording import REJECTED, KioskAuthority, record_responses
 from pace_forms.sync.openapi import openapi_document
 
 bp = Blueprint("sync", __name__, url_prefix="/api/v1")
@@ -56,7 +57,10 @@ def post_responses():
     limit = current_app.config["MAX_BATCH_ITEMS"]
     if len(items) > limit:
         return api_error(413, "too_many_items", f"A batch holds at most {limit} responses; this one has {len(items)}.", where="responses")
-    results = record_responses(items, kiosk=kiosk_authority(items))
+    kiosk = kiosk_authority(items)
+    results = record_responses(items, kiosk=kiosk)
+    if kiosk is not None:
+        audit_refused_reviews(items, results)
     db.session.commit()
     return jsonify({"results": [result.to_json() for result in results]})
 
@@ -78,6 +82,16 @@ def kiosk_authority(items: list) -> KioskAuthority | None:
             return None
     visible = visible_area_ids(user)
     return KioskAuthority(None if visible is None else frozenset(visible))
+
+
+def audit_refused_reviews(items: list, results: list) -> None:
+    """A signed-in collector's kiosk items for a review they may not see (or
+    that does not exist) are refused as another area's data is: in the audit log."""
+    for item, result in zip(items, results):
+        if result.status == REJECTED and any(error["field"] == "review" for error in result.errors):
+            review = db.session.get(Review, item["review"]) if type(item["review"]) is int else None
+            area_code = review.area.code if review is not None else None
+            audit("access.refused", area_code=area_code, subject=f"review {str(item['review'])[:40]}", method=request.method, path=request.path, response=result.id)
 
 
 @bp.get("/csrf-token")

@@ -13,7 +13,7 @@ import pytest
 from pace_forms.accounts.services import create_user
 from pace_forms.extensions import db
 from pace_forms.invitations.services import create_invitation, find_or_create_area, find_or_create_child, find_or_create_review
-from pace_forms.models import Response, utc_now
+from pace_forms.models import AuditEvent, Response, utc_now
 from tests.api.test_accounts import sign_in
 
 PASSWORD = "correct horse battery"
@@ -102,6 +102,12 @@ def test_kiosk_items_without_the_right_to_collect_are_rejected_and_not_stored(ap
     assert [error["field"] for error in result["errors"]] == [field]
     assert "signed-in worker who may see this review" in result["errors"][0]["message"]
     assert stored_kiosk_rows(app) == []
+    with app.app_context():
+        refusals = db.session.execute(db.select(AuditEvent.actor, AuditEvent.area_code, AuditEvent.subject).where(AuditEvent.action == "access.refused")).all()
+        db.session.remove()
+    # A signed-in collector reaching for another area's review is audited, as a page would be.
+    expected = [(who, "ALBA", f"review {meeting['review']}")] if who == "worker@bute.example" else []
+    assert [tuple(row) for row in refusals if row.subject.startswith("review")] == expected
 
 
 def test_an_unknown_review_and_a_stale_csrf_token_are_rejected_with_the_reason(app, client, meeting, make_item):
