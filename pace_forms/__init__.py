@@ -48,6 +48,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from pace_forms.responses import cli as responses_cli
     from pace_forms.responses import sealing_cli
     from pace_forms.reviews import views as reviews
+    from pace_forms.kiosk import views as kiosk
     from pace_forms.offline import views as offline
     from pace_forms.safeguarding import cli as safeguarding_cli
     from pace_forms.safeguarding import views as safeguarding
@@ -73,6 +74,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     accounts.init_app(app)
     access.init_app(app)
     reviews.init_app(app)
+    kiosk.init_app(app)
     invitations_cli.init_app(app)
     areas_cli.init_app(app)
     responses_cli.init_app(app)

@@ -74,6 +74,8 @@ DEFAULTS: dict[str, object] = {
     "AUDIT_RETENTION_MONTHS": 72,
     # Figures about fewer respondents than this are hidden (never below 5).
     "MIN_CELL": 5,
+    # Scripts and styles served minified (rjsmin, rcssmin); off only to read them as written.
+    "MINIFY_STATIC": True,
     # Sealed answers (pace_forms/responses/sealing.py): the folder of the
     # server's private keys (None: `sealing-keys` in the instance folder),
     # keys given in the environment instead (a JSON object of key id -> PEM),

@@ -1,12 +1,11 @@
-// The service worker (/sw.js, scope /). The server prepends PRECACHE (this
-// version's styles and scripts, and the offline page) and pins the imports
-// below to this version. Caches are per version; a new worker waits until no
-// older page is open, or a page without unsaved answers asks (app.js).
-// Pages: network first, last good copy kept. This version's files and audio:
-// cache first. The API: never cached.
+// The service worker (/sw.js). The server prepends PRECACHE (this version's
+// styles, scripts, offline page) and pins the imports to this version. A new
+// worker waits until no older page is open, or one without unsaved answers
+// asks (app.js). Pages: network first, last copy kept. This version's files,
+// audio: cache first. The API: never cached. Kiosk copies: the last resort.
 import { flush } from "/static/js/outbox.js";
 import { carryPagesOver, forgetLinks, keepOrForget } from "/static/js/kept-pages.js";
-import { PAGES_CACHE, SHELL_CACHE, SYNC_TAG, VERSION, isKeptPath, isOurCache, pageKey } from "/static/js/offline-names.js";
+import { KIOSK_CACHE, PAGES_CACHE, SHELL_CACHE, SYNC_TAG, VERSION, isKeptPath, isOurCache, pageKey } from "/static/js/offline-names.js";
 
 const NETWORK_TIMEOUT_MS = 4000;
 const OFFLINE_URL = "/offline";
@@ -25,7 +24,7 @@ self.addEventListener("activate", (event) => {
   event.waitUntil(
     (async () => {
       const names = await caches.keys();
-      const older = names.filter((name) => isOurCache(name) && name !== SHELL_CACHE && name !== PAGES_CACHE);
+      const older = names.filter((name) => isOurCache(name) && ![SHELL_CACHE, PAGES_CACHE, KIOSK_CACHE].includes(name));
       await Promise.all(older.map((name) => caches.delete(name)));
       // The first worker serves the page that registered it at once; a later
       // one never takes over pages an older version rendered.
@@ -55,7 +54,7 @@ async function networkFirst(event) {
 
 async function cacheFirst(request, cacheName) {
   const cache = await caches.open(cacheName);
-  const cached = await cache.match(request, { ignoreSearch: true });
+  const cached = (await cache.match(request, { ignoreSearch: true })) || (await fromKiosk(request));
   if (cached) return cached;
   const response = await fetch(request);
   // Only whole files: a 206 (a range of an audio file) cannot be cached.
@@ -67,8 +66,12 @@ async function networkOrOfflinePage(request) {
   try {
     return await fetch(request);
   } catch {
-    return (await caches.match(OFFLINE_URL, { cacheName: SHELL_CACHE })) || Response.error();
+    return (await fromKiosk(request)) || (await caches.match(OFFLINE_URL, { cacheName: SHELL_CACHE })) || Response.error();
   }
+}
+
+function fromKiosk(request) {
+  return caches.match(request.url, { cacheName: KIOSK_CACHE, ignoreSearch: true });
 }
 
 self.addEventListener("fetch", (event) => {

@@ -31,7 +31,11 @@ STAFF_FOLDER = "staff/"
 # one when a page first fetches it (cache first), so that a survey link's
 # first load does not carry it. Sealing: only kiosk mode seals, and it loads
 # the script while online (seal.js prepareSealing).
-ON_DEMAND_SCRIPTS = ("js/seal.js",)
+# Read-aloud: only the forms that offer it import it (kept then, while online).
+ON_DEMAND_SCRIPTS = ("js/seal.js", "js/read-aloud.js")
+# Kiosk mode's script: kept by kiosk mode itself with the meeting's page
+# (static/js/kiosk.js), so that no survey's first load carries it.
+KIOSK_SCRIPT = "js/kiosk.js"
 ONE_YEAR = 365 * 24 * 3600
 
 
@@ -68,16 +72,58 @@ def precached_files() -> list[str]:
         for name in (path.relative_to(folder).as_posix() for path in static_files(folder))
         if name.endswith(PRECACHED_SUFFIXES)
         and name not in question_scripts
-        and name not in ON_DEMAND_SCRIPTS
+        and name not in {*ON_DEMAND_SCRIPTS, KIOSK_SCRIPT}
         and not name.startswith(STAFF_FOLDER)
     ]
+
+
+MINIFIERS = {".js": "rjsmin", ".css": "rcssmin"}
+
+
+def minified(source: str, suffix: str) -> str:
+    """A script or stylesheet without comments and spare whitespace (rjsmin,
+    rcssmin: they keep strings, template literals and regular expressions)."""
+    if suffix == ".js":
+        import rjsmin
+
+        return rjsmin.jsmin(source)
+    import rcssmin
+
+    return rcssmin.cssmin(source)
+
+
+@lru_cache(maxsize=256)
+def _minified_file(path: str, version: str) -> tuple[bytes, str]:
+    """(body, etag) of a static script or stylesheet, minified, once per version."""
+    body = minified(Path(path).read_text(encoding="utf-8"), Path(path).suffix).encode("utf-8")
+    return body, hashlib.sha256(body).hexdigest()[:32]
+
+
+def serve_static(original):
+    """Flask's static view, with scripts and styles minified (MINIFY_STATIC)."""
+
+    def static(filename: str):
+        suffix = Path(filename).suffix
+        if suffix not in MINIFIERS or not current_app.config.get("MINIFY_STATIC", True):
+            return original(filename=filename)
+        folder = Path(current_app.static_folder).resolve()
+        path = (folder / filename).resolve()
+        if folder not in path.parents or not path.is_file():
+            abort(404)
+        body, etag = _minified_file(str(path), shell_version())
+        response = Response(body, mimetype="text/javascript" if suffix == ".js" else "text/css")
+        response.set_etag(etag)
+        return response.make_conditional(request)
+
+    return static
 
 
 def init_app(app: Flask) -> None:
     """Serve static files under their version, and make url_for("static",
     filename=...) name it. The plain /static/<path> stays for anything that
-    asks for a file without a version."""
+    asks for a file without a version. Scripts and styles are minified."""
     app.add_url_rule(VERSIONED_STATIC_RULE, endpoint="static")
+    app.view_functions["static"] = serve_static(app.view_functions["static"])
 
     @app.url_defaults
     def add_shell_version(endpoint: str | None, values: dict) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, render_template, url_for
+from flask import Blueprint, Response, current_app, render_template, url_for
 
 from pace_forms.config import PROJECT_ROOT
 from pace_forms.offline import shell
@@ -49,6 +49,8 @@ def service_worker():
     # The worker imports the pages' own modules of this very version, so it
     # and the pages it serves can never disagree on names or on the outbox.
     source = source.replace('from "/static/', f'from "/static/{version}/')
+    if current_app.config.get("MINIFY_STATIC", True):
+        source = shell.minified(source, ".js")
     preamble = f"const PRECACHE = {json.dumps(precache_manifest())};\n"
     response = Response(preamble + source, mimetype="text/javascript")
     # Browsers check for a new worker on navigation; never serve a stale one.

@@ -1,6 +1,11 @@
 """The one write path for responses: the sync API, the no-JavaScript form post
-and (later) kiosk mode all come through record_responses(). A sealed item
+and kiosk mode all come through record_responses(). A sealed item
 (sealing.py) is opened first and then goes the same way as a plain one.
+
+A link-mode item carries its survey link's token; a kiosk-mode item carries
+the review it was collected at, and counts only when the request's
+KioskAuthority (a signed-in worker's or admin's session, decided by the page
+layer) may see that review's area.
 
 A batch costs a handful of statements, whatever its size:
 
@@ -24,7 +29,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from flask import current_app
@@ -61,6 +66,9 @@ MAX_VERSION_NUMBER = 2**31 - 1
 # change or has its time zone wrong, not one set days ahead.
 MAX_CLOCK_SKEW = timedelta(hours=1)
 FORM_VERSIONS_KEY = "pace_forms.responses.form_versions"
+KIOSK_REFUSED = "kiosk mode needs a signed-in worker who may see this review"
+# A kiosk response has no link, so no link's expiry: it never expires.
+NEVER = datetime.max.replace(tzinfo=timezone.utc)
 CONFLICT_MESSAGE = "a different response with this id is already stored; it was kept and this one set aside for an admin"
 
 
@@ -93,20 +101,35 @@ class RecordingRules:
 
 
 @dataclass(frozen=True)
+class KioskAuthority:
+    """Who may send kiosk-mode items in this request: a signed-in worker or
+    admin (a session that passed its CSRF check, or their API token).
+    `area_ids` are the areas they may see (None: every area, an admin)."""
+
+    area_ids: frozenset[int] | None
+
+    def may_collect_in(self, area_id: int) -> bool:
+        return self.area_ids is None or area_id in self.area_ids
+
+
+@dataclass(frozen=True)
 class _Candidate:
-    """An item that passed every check that needs no database."""
+    """An item that passed every check that needs no database: a link's
+    (token_hash) or, in kiosk mode, a review's (review_id)."""
 
     item: dict[str, Any]
     response_id: str
-    token_hash: str
+    token_hash: str | None
     digest: str
+    review_id: int | None = None
 
 
 @dataclass
 class _Link:
-    """A locked invitation, with what planning needs of its review."""
+    """A locked invitation, with what planning needs of its review; in kiosk
+    mode the review alone (no id, and the audience of the item's form)."""
 
-    id: int
+    id: int | None
     review_id: int
     area_id: int
     review_held_on: date
@@ -134,21 +157,23 @@ class _Plan:
     follow_ups: list[FollowUpCause] = field(default_factory=list)
 
 
-def record_responses(items: list[Any], *, now: datetime | None = None) -> list[ItemResult]:
+def record_responses(items: list[Any], *, now: datetime | None = None, kiosk: KioskAuthority | None = None) -> list[ItemResult]:
     """Store a batch; one result per item, in order. Flushes, never commits:
-    the caller (request or command) commits once, after the whole batch."""
+    the caller (request or command) commits once, after the whole batch.
+    Kiosk-mode items count only under `kiosk`, for reviews in its areas."""
     now = now or utc_now()
     # Plain work first: on SQLite the write lock taken below holds every other writer.
     keyring = _sealing_keyring() if any(is_sealed(item) for item in items) else None
-    checked = [_check(item, keyring, now) for item in items]
+    checked = [_check(item, keyring, now, kiosk) for item in items]
     begin_writing()
     db.session.flush()  # the caller's pending changes go first, before our statements
     rules = RecordingRules.from_config(current_app.config)
     candidates = [entry for entry in checked if isinstance(entry, _Candidate)]
-    links = _lock_links({candidate.token_hash for candidate in candidates})
-    ids = sorted({candidate.response_id for candidate in candidates if candidate.token_hash in links})
+    links = _lock_links({candidate.token_hash for candidate in candidates if candidate.token_hash is not None})
+    reviews = _kiosk_reviews({candidate.review_id for candidate in candidates if candidate.review_id is not None}, kiosk)
+    ids = sorted({candidate.response_id for candidate in candidates if candidate.token_hash in links or candidate.review_id in reviews})
     while True:
-        plan = _plan(checked, links, _stored_hashes(ids), _BatchLookups(ids, [link.id for link in links.values()]), now, rules)
+        plan = _plan(checked, links, reviews, _stored_hashes(ids), _BatchLookups(ids, [link.id for link in links.values()]), now, rules)
         inserted = _insert_responses(plan.responses)
         if len(inserted) == len(plan.responses):
             break
@@ -168,7 +193,7 @@ def _sealing_keyring() -> Keyring | NotOpened:
         return NotOpened("sealed.kid", "the server's sealing keys cannot be read just now; the device keeps these answers and tries again")
 
 
-def _check(item: Any, keyring: Keyring | NotOpened | None, now: datetime) -> ItemResult | _Candidate:
+def _check(item: Any, keyring: Keyring | NotOpened | None, now: datetime, kiosk: KioskAuthority | None) -> ItemResult | _Candidate:
     if not isinstance(item, dict):
         return ItemResult(None, REJECTED, [{"field": "item", "message": "each response must be a JSON object"}])
     response_id = parse_id(item.get("id"))
@@ -188,7 +213,10 @@ def _check(item: Any, keyring: Keyring | NotOpened | None, now: datetime) -> Ite
     if isinstance(token, str) and token:
         return _Candidate(item, response_id, hash_token(token), content_hash_of(item))
     if "review" in item:
-        return ItemResult(response_id, REJECTED, [{"field": "review", "message": "kiosk mode needs a signed-in worker who may see this review"}])
+        review_id = item.get("review")
+        if kiosk is None or not isinstance(review_id, int) or isinstance(review_id, bool) or not 0 < review_id <= MAX_VERSION_NUMBER:
+            return ItemResult(response_id, REJECTED, [{"field": "review", "message": KIOSK_REFUSED}])
+        return _Candidate(item, response_id, None, content_hash_of(item), review_id)
     return ItemResult(response_id, REJECTED, [{"field": "invitation", "message": "a survey link token is needed"}])
 
 
@@ -218,6 +246,21 @@ def _lock_links(token_hashes: set[str]) -> dict[str, _Link]:
         .with_for_update(of=invitation)
     )
     return {token_hash: _Link(*values) for token_hash, *values in db.session.execute(query)}
+
+
+def _kiosk_reviews(review_ids: set[int], kiosk: KioskAuthority | None) -> dict[int, _Link]:
+    """The batch's kiosk reviews that the authority may collect answers for,
+    by id, as links without an invitation (the audience comes from each
+    item's form). Another area's review is left out, as if it did not exist."""
+    if not review_ids or kiosk is None:
+        return {}
+    review = Review.__table__
+    rows = db.session.execute(select(review.c.id, review.c.area_id, review.c.held_on).where(review.c.id.in_(review_ids)))
+    return {
+        review_id: _Link(None, review_id, area_id, held_on, "", "", NEVER, None, None)
+        for review_id, area_id, held_on in rows
+        if kiosk.may_collect_in(area_id)
+    }
 
 
 def _stored_hashes(ids: list[str]) -> dict[str, str]:
@@ -261,6 +304,7 @@ class _BatchLookups:
 def _plan(
     checked: list[ItemResult | _Candidate],
     locked: dict[str, _Link],
+    reviews: dict[int, _Link],
     stored: dict[str, str],
     lookups: _BatchLookups,
     now: datetime,
@@ -268,7 +312,7 @@ def _plan(
 ) -> _Plan:
     """What each item becomes, in the order sent, as if each were stored
     before the next is looked at. Reads nothing but `lookups`; writes nothing."""
-    planner = _Planner(locked, stored, lookups, now, rules)
+    planner = _Planner(locked, reviews, stored, lookups, now, rules)
     for entry in checked:
         planner.plan.results.append(entry if isinstance(entry, ItemResult) else planner.place(entry))
     return planner.plan
@@ -278,10 +322,13 @@ class _Planner:
     """One plan's state: each link as the batch's earlier items left it, the
     ids stored so far, and what each link has had held aside."""
 
-    def __init__(self, locked: dict[str, _Link], stored: dict[str, str], lookups: _BatchLookups, now: datetime, rules: RecordingRules) -> None:
+    def __init__(
+        self, locked: dict[str, _Link], reviews: dict[int, _Link], stored: dict[str, str], lookups: _BatchLookups, now: datetime, rules: RecordingRules
+    ) -> None:
         self.plan = _Plan()
         # Copies: a re-plan starts again from the locked and stored state.
         self.links = {token_hash: replace(link) for token_hash, link in locked.items()}
+        self.reviews = reviews
         self.stored = dict(stored)
         self.lookups = lookups
         self.now = now
@@ -291,7 +338,15 @@ class _Planner:
         self.not_kept = f"this survey link already has {rules.max_held_per_link} responses set aside for an admin, so this one was not kept"
 
     def place(self, entry: _Candidate) -> ItemResult:
-        link = self.links.get(entry.token_hash)
+        if entry.review_id is not None:
+            review = self.reviews.get(entry.review_id)
+            if review is None:
+                return ItemResult(entry.response_id, REJECTED, [{"field": "review", "message": KIOSK_REFUSED}])
+            link = _kiosk_link(review, entry.item)
+            if link is None:
+                return ItemResult(entry.response_id, REJECTED, [{"field": "form", "message": "no form with this key is known, so its respondent cannot be told"}])
+        else:
+            link = self.links.get(entry.token_hash)
         if link is None:
             return ItemResult(entry.response_id, REJECTED, [{"field": "invitation", "message": "this survey link is not known"}])
         if entry.response_id in self.stored:
@@ -299,6 +354,8 @@ class _Planner:
         return self._new(entry, link)
 
     def _may_hold(self, link: _Link) -> bool:
+        if link.id is None:
+            return True  # kiosk mode: a signed-in worker's session, not a link anyone may flood
         return self.lookups.held_count(link.id) + self.held_here[link.id] < self.rules.max_held_per_link
 
     def _resend(self, entry: _Candidate, link: _Link) -> ItemResult:
@@ -330,8 +387,9 @@ class _Planner:
         if problems:
             self.held_here[link.id] += 1
             return ItemResult(entry.response_id, QUARANTINED, problems)
-        link.used_at, link.used_by_response_id = self.now, entry.response_id
-        self.plan.used_links[link.id] = entry.response_id
+        if link.id is not None:
+            link.used_at, link.used_by_response_id = self.now, entry.response_id
+            self.plan.used_links[link.id] = entry.response_id
         return ItemResult(entry.response_id, CREATED)
 
 
@@ -343,6 +401,19 @@ class _Planner:
             concern_words=self.rules.concern_words.get(link.audience, ()),
         ):
             self.plan.follow_ups.append(FollowUpCause(entry.response_id, link.id, link.area_id, link.review_id, reason, self.now))
+
+
+def _kiosk_link(review: _Link, item: dict[str, Any]) -> _Link | None:
+    """A kiosk item's review as a link for its form: the audience is the
+    form's (the version sent, else the current one); None when no such form
+    is known."""
+    form_key, number = item.get("form"), item.get("form_version")
+    if not isinstance(form_key, str):
+        return None
+    known = isinstance(number, int) and not isinstance(number, bool) and 0 < number <= MAX_VERSION_NUMBER
+    version = _published_version(form_key, number) if known else None
+    form = version.form if version is not None else current_forms().get(form_key)
+    return replace(review, audience=form.audience, form_key=form_key) if form is not None else None
 
 
 def _build_response(
@@ -391,7 +462,7 @@ def _build_response(
         "review_id": link.review_id,
         "invitation_id": link.id,
         "audience": link.audience,
-        "mode": "link",
+        "mode": "link" if link.id is not None else "kiosk",
         "locale": locale,
         "submitted_at": submitted_at,
         "received_at": now,

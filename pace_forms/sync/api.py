@@ -7,14 +7,19 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, current_app, jsonify, request
+from flask_wtf.csrf import ValidationError, generate_csrf, validate_csrf
 
+from pace_forms.accounts.access import audit, by_token, signed_in_user, staff_only, visible_area_ids
 from pace_forms.errors import api_error
 from pace_forms.extensions import csrf, db, limiter
+from pace_forms.models import Review
 from pace_forms.responses.items import NotStandardJSON, read_json
-from pace_forms.responses.recording import record_responses
+from pace_forms.responses.recording import REJECTED, KioskAuthority, record_responses
 from pace_forms.sync.openapi import openapi_document
 
 bp = Blueprint("sync", __name__, url_prefix="/api/v1")
+# Who collects answers in a meeting (kiosk mode): a worker of the review's area, or an admin.
+COLLECTORS = ("worker", "admin")
 # Items carry their own authority (a link token; a worker's X-CSRFToken in
 # kiosk mode, checked per item), so the form-field CSRF check does not apply.
 csrf.exempt(bp)
@@ -43,9 +48,50 @@ def post_responses():
     limit = current_app.config["MAX_BATCH_ITEMS"]
     if len(items) > limit:
         return api_error(413, "too_many_items", f"A batch holds at most {limit} responses; this one has {len(items)}.", where="responses")
-    results = record_responses(items)
+    kiosk = kiosk_authority(items)
+    results = record_responses(items, kiosk=kiosk)
+    if kiosk is not None:
+        audit_refused_reviews(items, results)
     db.session.commit()
     return jsonify({"results": [result.to_json() for result in results]})
+
+
+def kiosk_authority(items: list) -> KioskAuthority | None:
+    """The areas this request may send kiosk-mode items for: a signed-in
+    worker's or admin's session with a valid X-CSRFToken (a cookie alone never
+    authorises an item), or their API token. None when there is no such
+    authority; each kiosk item is then rejected, saying why."""
+    if not any(isinstance(item, dict) and "review" in item for item in items):
+        return None
+    user = signed_in_user()
+    if user is None or user.role not in COLLECTORS:
+        return None
+    if not by_token():
+        try:
+            validate_csrf(request.headers.get("X-CSRFToken"))
+        except ValidationError:
+            return None
+    visible = visible_area_ids(user)
+    return KioskAuthority(None if visible is None else frozenset(visible))
+
+
+def audit_refused_reviews(items: list, results: list) -> None:
+    """A signed-in collector's kiosk items for a review they may not see (or
+    that does not exist) are refused as another area's data is: in the audit log."""
+    for item, result in zip(items, results):
+        if result.status == REJECTED and any(error["field"] == "review" for error in result.errors):
+            review = db.session.get(Review, item["review"]) if type(item["review"]) is int else None
+            area_code = review.area.code if review is not None else None
+            audit("access.refused", area_code=area_code, subject=f"review {str(item['review'])[:40]}", method=request.method, path=request.path, response=result.id)
+
+
+@bp.get("/csrf-token")
+@staff_only(*COLLECTORS)
+def csrf_token():
+    """A fresh CSRF token for the signed-in session, fetched by the outbox
+    just before it sends kiosk-mode answers (tokens expire; the outbox keeps
+    answers, never headers). 401 JSON once the session has ended."""
+    return jsonify({"csrf_token": generate_csrf()})
 
 
 @bp.get("/openapi.json")

@@ -122,6 +122,18 @@ def openapi_document(max_items: int, max_bytes: int) -> dict[str, Any]:
                     },
                 }
             },
+            "/api/v1/csrf-token": {
+                "get": {
+                    "operationId": "getCsrfToken",
+                    "summary": "A fresh CSRF token for the signed-in session, to send as X-CSRFToken with kiosk-mode items",
+                    "description": "Workers and admins. The outbox asks for one just before each batch that holds kiosk items: tokens expire, and the outbox keeps answers, never headers.",
+                    "responses": {
+                        "200": {"description": "The token", "content": {"application/json": {"schema": {"type": "object", "required": ["csrf_token"], "properties": {"csrf_token": {"type": "string"}}}}}},
+                        "401": _error_reply("Not signed in (the session has ended): kiosk answers wait on the device"),
+                        "403": _error_reply("A consultant: only workers and admins collect answers"),
+                    },
+                }
+            },
             "/api/v1/forms/{key}": {
                 "get": {
                     "operationId": "getForm",
@@ -231,7 +243,10 @@ def openapi_document(max_items: int, max_bytes: int) -> dict[str, Any]:
                         "form": {"type": "string"},
                         "form_version": {"type": "integer"},
                         "invitation": {"type": "string", "description": "The survey link's token"},
-                        "review": {"type": "integer", "description": "Kiosk mode: the review, with a signed-in worker"},
+                        "review": {
+                            "type": "integer",
+                            "description": "Kiosk mode, instead of `invitation`: the review the answers were collected at. Counts only for a signed-in worker of the review's area or an admin, whose session sends X-CSRFToken (from GET /api/v1/csrf-token), or with their API token; otherwise `rejected`.",
+                        },
                         "submitted_at": {"type": "string", "format": "date-time"},
                         "locale": {"type": "string", "maxLength": 35, "description": "A BCP 47 language tag such as en-GB or pl; anything else is quarantined."},
                         "answers": {"type": "object", "additionalProperties": True},

@@ -9,6 +9,7 @@ export const SHELL_CACHE = `pace-shell-${VERSION}`;
 export const PAGES_CACHE = `pace-pages-${VERSION}`;
 export const isPagesCache = (name) => name.startsWith("pace-pages");
 export const isOurCache = (name) => name.startsWith("pace-");
+export const KIOSK_CACHE = `pace-kiosk-${VERSION}`;
 export const MAX_KEPT_PAGES = 20;
 
 export const SYNC_TAG = "pace-outbox";

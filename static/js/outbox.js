@@ -129,9 +129,11 @@ async function sendAll(fetchImpl) {
     const batch = records.slice(start, start + batchSize);
     let reply;
     try {
+      // Kiosk items need a fresh CSRF token of the worker's session.
+      const session = batch.some((record) => record.item.review) && (await fetchImpl("/api/v1/csrf-token", { cache: "no-store" }));
       reply = await fetchImpl(ENDPOINT, {
         method: "POST",
-        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": session.ok ? (await session.json()).csrf_token : "" },
         body: JSON.stringify({ responses: batch.map((record) => record.item) }),
         credentials: "same-origin",
         cache: "no-store",

@@ -1,12 +1,8 @@
-// The survey page with JavaScript: one question a screen, a progress bar,
-// read-aloud, each question type's own script, and answers saved to this
-// device's outbox first, then sent when there is signal. Without JavaScript
-// the same page is a plain form that posts to the server.
-//
-// No question type is named here: a question's fieldset says how its answer
-// is read (data-answer-shape) and which script enhances it (data-enhance).
+// The survey page with JavaScript: one question a screen, read-aloud, each
+// type's script, answers saved to the outbox first. Without it, a plain form.
+// No question type is named here: a fieldset says how its answer is read
+// (data-answer-shape) and which script enhances it (data-enhance).
 import { keepAnswers, syncNow } from "./app.js";
-import { setUpReadAloud } from "./read-aloud.js";
 import { fill } from "./strings.js";
 import { linkOutcome } from "./survey-outcome.js";
 import { watchUnsavedAnswers } from "./unsaved.js";
@@ -61,7 +57,7 @@ function enhanceQuestions(fieldsets) {
   );
 }
 
-function collectAnswers(fieldsets) {
+export function collectAnswers(fieldsets) {
   const answers = {};
   for (const fieldset of fieldsets) {
     if (!isShown(fieldset, answers)) continue;
@@ -92,7 +88,7 @@ function leaveOnlyTheOutcome() {
   document.querySelectorAll(".intro, #no-voice-notice, nav.languages").forEach((element) => (element.hidden = true));
 }
 
-function newId() {
+export function newId() {
   if (crypto.randomUUID) return crypto.randomUUID();
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   bytes[6] = (bytes[6] & 0x0f) | 0x40;
@@ -109,7 +105,7 @@ function button(text, className) {
   return element;
 }
 
-function stepThrough(fieldsets, { onShow }) {
+function stepThrough(form, fieldsets, { onShow }) {
   const progress = form.querySelector(".progress");
   const progressText = document.getElementById("progress-text");
   const progressFill = form.querySelector(".progress-fill");
@@ -167,7 +163,7 @@ function stepThrough(fieldsets, { onShow }) {
   fieldsets.forEach((fieldset) => {
     fieldset.setAttribute("tabindex", "-1");
     const skip = fieldset.querySelector("[data-skip]");
-    if (skip) offerSkip(fieldset, skip, moveOn);
+    if (skip) offerSkip(form, fieldset, skip, moveOn);
   });
   form.addEventListener("change", () => updateProgress());
   progress.hidden = false;
@@ -177,7 +173,7 @@ function stepThrough(fieldsets, { onShow }) {
 
 // "Skip this question" moves on with no answer. When an answer is already
 // chosen, it asks first (keep it, or clear it) rather than lose it unseen.
-function offerSkip(fieldset, skip, moveOn) {
+function offerSkip(form, fieldset, skip, moveOn) {
   const asking = document.createElement("div");
   asking.className = "skip-ask";
   asking.dataset.skipAsk = "";
@@ -238,14 +234,16 @@ function watchFollowUp(fieldsets) {
   });
 }
 
-async function start() {
-  if (!form) return;
-  const followUpNotice = document.getElementById("follow-up-notice");
+// This page's form, or one kiosk mode (kiosk.js) hands over in `root`.
+export function setUpForm(form, root = document) {
   const fieldsets = [...form.querySelectorAll("fieldset.question")];
 
   enhanceQuestions(fieldsets);
-  const readAloud = setUpReadAloud(document);
-  const readEach = document.getElementById("read-each-aloud");
+  // Read-aloud is fetched only by forms that offer it (not a parent's first load).
+  const readAloud = root.querySelector("[data-read-aloud]")
+    ? import("./read-aloud.js").then((module) => module.setUpReadAloud(root)).catch(() => null)
+    : Promise.resolve(null);
+  const readEach = root.querySelector("#read-each-aloud");
   if (readEach && readEach.dataset.defaultOn !== undefined) readEach.checked = true;
   readAloud.then((reader) => {
     // With neither a voice nor recordings, the switch could do nothing.
@@ -260,7 +258,7 @@ async function start() {
 
   // One question a screen from the first paint, before any storage check.
   let firstStep = true;
-  stepThrough(fieldsets, {
+  stepThrough(form, fieldsets, {
     onShow: async (step) => {
       // Reading the first question aloud unasked could startle: wait for a move.
       const isFirst = firstStep;
@@ -269,6 +267,13 @@ async function start() {
       if (readEach && readEach.checked && !isFirst && reader) reader.readQuestion(step);
     },
   });
+  return fieldsets;
+}
+
+async function start() {
+  if (!form) return;
+  const followUpNotice = document.getElementById("follow-up-notice");
+  const fieldsets = setUpForm(form);
   // Only answers not yet saved on this device can be lost by leaving.
   const unsaved = watchUnsavedAnswers(form);
   // What this device knows of this link: answers waiting, sent, kept aside.

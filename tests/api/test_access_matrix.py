@@ -106,6 +106,9 @@ EXPECTATIONS = {
     ("POST", "/areas/<code>/reviews/new"): expect("302 400 403 403 400 404 400"),  # an empty form
     ("GET", "/reviews/<int:review_id>"): expect("302 200 200 404 200 404 200"),
     ("POST", "/reviews/<int:review_id>/invitations/<int:invitation_id>/new-link"): expect("302 200 403 403 200 404 200"),
+    # Kiosk mode: workers of the review's area and admins collect; the outbox's fresh CSRF token for them.
+    ("GET", "/reviews/<int:review_id>/collect"): expect("302 200 403 403 200 404 200"),
+    ("GET", "/api/v1/csrf-token"): expect("401 200 403 403 200 200 200", area_data=False),
     ("GET", "/api/v1/areas/<code>/reviews"): expect("401 200 200 404 200 404 200"),
     # Follow-ups: the area's duty contacts, the worker who recorded the review, admins.
     ("GET", "/follow-ups"): expect("302 200 200 200 200 200 200", area_data=False),

@@ -23,6 +23,7 @@ PAGES_AND_APIS = (
     "pace_forms.audit.views",
     "pace_forms.timescales.views",
     "pace_forms.reviews.views",
+    "pace_forms.kiosk.views",
     "pace_forms.measures.views",
     "pace_forms.notes.views",
     "pace_forms.measures.exports",
