@@ -48,8 +48,8 @@ export function syncNow() {
 
 // Queue answers, then ask the browser to send them when it can, with or
 // without this tab. Resolves once they are safely on the device.
-export async function keepAnswers(item) {
-  await enqueue(item);
+export async function keepAnswers(item, options) {
+  await enqueue(item, options);
   await requestBackgroundSync();
 }
 

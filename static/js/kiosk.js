@@ -10,6 +10,7 @@ import { CHANNEL, pending } from "./outbox.js";
 import { KIOSK_CACHE } from "./offline-names.js";
 import { fill } from "./strings.js";
 import { collectAnswers, newId, setUpForm } from "./survey.js";
+import { prepareSealing, preparedKey } from "./seal.js";
 
 const start = document.getElementById("kiosk-start");
 const stage = document.getElementById("kiosk-stage");
@@ -52,11 +53,10 @@ async function finish(form, fieldsets) {
     submitted_at: new Date().toISOString(),
     locale: form.dataset.locale,
     answers: collectAnswers(fieldsets),
-    // Sealed before it is stored, where the outbox can seal (issue 11, point 2).
-    seal: true,
   };
   try {
-    await keepAnswers(item);
+    // Sealed with the server's key before it is stored (seal.js): a lost tablet holds nothing readable.
+    await keepAnswers(item, { seal: true });
   } catch {
     document.getElementById("kiosk-not-ready").hidden = false;
     return; // not saved: the person's answers stay on screen to try again
@@ -129,18 +129,41 @@ async function endMeeting() {
   location.replace(document.body.dataset.reviewPage);
 }
 
+class NoSealingKey extends Error {}
+
+// The server's public key for sealing (GET /api/v1/sealing-key), kept for use with no signal.
+async function prepareKey() {
+  const reply = await fetch("/api/v1/sealing-key", { headers: { Accept: "application/json" }, cache: "no-store" });
+  if (!reply.ok) throw new NoSealingKey();
+  try {
+    await prepareSealing(await reply.json());
+  } catch {
+    throw new NoSealingKey();
+  }
+}
+
 async function getReady() {
   const ready = document.getElementById("kiosk-ready");
   try {
     if (!("serviceWorker" in navigator) || !("caches" in window)) throw new Error("no service worker");
     await navigator.serviceWorker.ready;
-    if (navigator.onLine) await keepMeeting();
-    else if (!(await caches.match(location.pathname, { cacheName: KIOSK_CACHE }))) throw new Error("offline, nothing kept");
+    if (navigator.onLine) {
+      await keepMeeting();
+      await prepareKey();
+    } else if (!(await caches.match(location.pathname, { cacheName: KIOSK_CACHE }))) throw new Error("offline, nothing kept");
+    if (!preparedKey()) throw new NoSealingKey();
     ready.textContent = ready.dataset.ready;
     ready.classList.add("notice-done");
   } catch (error) {
     console.warn("kiosk mode could not keep the meeting for offline use:", error);
     ready.hidden = true;
+    if (error instanceof NoSealingKey) {
+      // Answers could not be sealed on this tablet: collecting them is refused, said in words.
+      document.getElementById("kiosk-no-sealing").hidden = false;
+      document.querySelectorAll("[data-template]").forEach((button) => (button.disabled = true));
+      document.documentElement.dataset.kioskReady = "true";
+      return;
+    }
     document.getElementById("kiosk-not-ready").hidden = false;
   }
   document.documentElement.dataset.kioskReady = "true";

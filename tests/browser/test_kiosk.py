@@ -8,7 +8,9 @@ says so. Axe finds no serious problem at tablet and 320 px widths."""
 
 from __future__ import annotations
 
-from datetime import date
+import json
+
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from playwright.sync_api import expect
@@ -17,6 +19,7 @@ from pace_forms.accounts.services import create_user
 from pace_forms.extensions import db
 from pace_forms.invitations.services import create_invitation, find_or_create_area, find_or_create_child, find_or_create_review
 from pace_forms.models import Response, ResponseConflict, utc_now
+from pace_forms.responses.sealing import make_key
 from tests.browser.filling import FORMS, fill_one_screen_at_a_time
 from tests.browser.offline_helpers import go_offline, go_online, outbox
 from tests.browser.test_accessibility import serious_problems
@@ -44,7 +47,17 @@ CACHE_STORAGE = """async () => {
 
 
 @pytest.fixture
-def meeting(server_app, live_server):
+def sealing_key(server_app, tmp_path):
+    """The server's sealing key: kiosk answers are sealed on the tablet with it."""
+    before = server_app.config["SEALING_KEYS_DIR"]
+    server_app.config["SEALING_KEYS_DIR"] = str(tmp_path)
+    make_key(tmp_path, datetime.now(timezone.utc) - timedelta(days=1))
+    yield tmp_path
+    server_app.config["SEALING_KEYS_DIR"] = before
+
+
+@pytest.fixture
+def meeting(server_app, live_server, sealing_key):
     with server_app.app_context():
         area = find_or_create_area("ALBA", "Alba Council")
         review = find_or_create_review(find_or_create_child(area, "C-77", "4-7"), date(2026, 11, 2), "later")
@@ -55,7 +68,7 @@ def meeting(server_app, live_server):
         db.session.commit()
         review_id = review.id
         db.session.remove()
-    return {"review": review_id, "tokens": tokens}
+    return {"review": review_id, "tokens": tokens, "no_keys": sealing_key / "none"}
 
 
 def no_serious_problems(page, where: str) -> None:
@@ -133,6 +146,10 @@ def test_three_people_answer_in_turn_offline_and_all_arrive_once(browser, live_s
     waiting = outbox(page)
     assert len(waiting) == 3
     assert all(record["item"]["review"] == meeting["review"] and "invitation" not in record["item"] for record in waiting)
+    # Sealed on the tablet: IndexedDB holds no readable answer, only the id, the review and the seal.
+    assert all(set(record["item"]) == {"id", "review", "sealed"} for record in waiting)
+    stored_words = json.dumps(waiting)
+    assert not any(words in stored_words for words in typed) and "answers" not in stored_words
     expect(page.locator("#kiosk-waiting")).to_have_text("3 answers from this meeting wait on this tablet, to be sent when there is signal.")
 
     go_online(context, live_server)
@@ -183,4 +200,17 @@ def test_answers_wait_for_a_new_sign_in_when_the_session_has_ended(browser, live
     with server_app.app_context():
         assert db.session.execute(db.select(Response.mode, Response.audience)).all() == [("kiosk", "carer")]
         db.session.remove()
+    context.close()
+
+
+def test_without_a_sealing_key_the_meeting_refuses_to_collect(browser, live_server, server_app, meeting):
+    """Answers kept unsealed on a lost tablet could be read: with no key, kiosk mode says so and collects nothing."""
+    server_app.config["SEALING_KEYS_DIR"] = str(meeting["no_keys"])
+    context = browser.new_context(base_url=live_server.url, viewport=TABLET, service_workers="allow")
+    page = context.new_page()
+    sign_in(page, WORKER, PASSWORD)
+    page.goto(f"/reviews/{meeting['review']}/collect")
+    expect(page.get_by_role("alert")).to_contain_text("This server cannot seal answers yet")
+    expect(page.get_by_role("button", name="Parent, English", exact=True)).to_be_disabled()
+    no_serious_problems(page, "the meeting page with no sealing key")
     context.close()
