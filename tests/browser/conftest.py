@@ -266,3 +266,17 @@ def custom_form_server(tmp_path):
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+@pytest.fixture
+def sealing_key_folder(server_app, tmp_path):
+    """The server's sealing key (a day old), for pages that seal answers (kiosk mode)."""
+    from datetime import datetime, timedelta, timezone
+
+    from pace_forms.responses.sealing import make_key
+
+    before = server_app.config["SEALING_KEYS_DIR"]
+    server_app.config["SEALING_KEYS_DIR"] = str(tmp_path)
+    make_key(tmp_path, datetime.now(timezone.utc) - timedelta(days=1))
+    yield tmp_path
+    server_app.config["SEALING_KEYS_DIR"] = before

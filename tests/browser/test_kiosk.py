@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 
 import pytest
 from playwright.sync_api import expect
@@ -19,7 +19,6 @@ from pace_forms.accounts.services import create_user
 from pace_forms.extensions import db
 from pace_forms.invitations.services import create_invitation, find_or_create_area, find_or_create_child, find_or_create_review
 from pace_forms.models import Response, ResponseConflict, utc_now
-from pace_forms.responses.sealing import make_key
 from tests.browser.filling import FORMS, fill_one_screen_at_a_time
 from tests.browser.offline_helpers import go_offline, go_online, outbox
 from tests.browser.test_accessibility import serious_problems
@@ -47,17 +46,7 @@ CACHE_STORAGE = """async () => {
 
 
 @pytest.fixture
-def sealing_key(server_app, tmp_path):
-    """The server's sealing key: kiosk answers are sealed on the tablet with it."""
-    before = server_app.config["SEALING_KEYS_DIR"]
-    server_app.config["SEALING_KEYS_DIR"] = str(tmp_path)
-    make_key(tmp_path, datetime.now(timezone.utc) - timedelta(days=1))
-    yield tmp_path
-    server_app.config["SEALING_KEYS_DIR"] = before
-
-
-@pytest.fixture
-def meeting(server_app, live_server, sealing_key):
+def meeting(server_app, live_server, sealing_key_folder):
     with server_app.app_context():
         area = find_or_create_area("ALBA", "Alba Council")
         review = find_or_create_review(find_or_create_child(area, "C-77", "4-7"), date(2026, 11, 2), "later")
@@ -68,7 +57,7 @@ def meeting(server_app, live_server, sealing_key):
         db.session.commit()
         review_id = review.id
         db.session.remove()
-    return {"review": review_id, "tokens": tokens, "no_keys": sealing_key / "none"}
+    return {"review": review_id, "tokens": tokens, "no_keys": sealing_key_folder / "none"}
 
 
 def no_serious_problems(page, where: str) -> None:

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import pytest
 
-from pace_forms.responses.sealing import make_key
 from tests.browser.conftest import PHONE
 from tests.browser.offline_helpers import call_module, flush, outbox, token_of
 from tests.conftest import PARENT_ANSWERS, PARENT_FORM_VERSION
@@ -34,15 +33,6 @@ POST = """async (item) => {
                                                   body: JSON.stringify({responses: [item]})});
   return (await reply.json()).results[0];
 }"""
-
-
-@pytest.fixture
-def sealing_key_folder(server_app, tmp_path):
-    before = server_app.config["SEALING_KEYS_DIR"]
-    server_app.config["SEALING_KEYS_DIR"] = str(tmp_path)
-    make_key(tmp_path, datetime.now(timezone.utc) - timedelta(days=1))
-    yield tmp_path
-    server_app.config["SEALING_KEYS_DIR"] = before
 
 
 def test_a_response_sealed_in_the_browser_is_unreadable_on_the_device_and_stored_by_the_server(
