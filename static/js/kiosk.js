@@ -93,6 +93,28 @@ async function showMeeting() {
   if (waiting.length) status.textContent = fill(waiting.length === 1 ? waitingOne : waitingMany, { n: waiting.length });
   else status.textContent = queuedHere() ? fill(allSent, { n: queuedHere() }) : "";
   document.getElementById("kiosk-sign-in").hidden = !(waiting.some((record) => record.problem) && (await signedOut()));
+  await reportWaiting((await pending()).length);
+}
+
+// The server is told how many answers wait on this tablet (a count, never
+// what they hold), so that the worker can be reminded by a push notice if
+// they are still waiting later (pace-forms send-due). Told again on a change.
+let reported = null;
+async function reportWaiting(count) {
+  if (!navigator.onLine || count === reported) return;
+  try {
+    const token = await fetch("/api/v1/csrf-token", { headers: { Accept: "application/json" }, credentials: "same-origin", cache: "no-store" });
+    if (!token.ok) return;
+    const reply = await fetch("/api/v1/push/outbox-waiting", {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": (await token.json()).csrf_token },
+      body: JSON.stringify({ count }),
+    });
+    if (reply.ok) reported = count;
+  } catch {
+    // No signal after all: told next time.
+  }
 }
 
 async function signedOut() {

@@ -99,6 +99,8 @@ def test_three_people_answer_in_turn_offline_and_all_arrive_once(browser, live_s
     no_serious_problems(page, "the meeting page at 320 px")
     page.set_viewport_size(TABLET)
 
+    reports: list[dict] = []
+    page.on("request", lambda request: reports.append(json.loads(request.post_data)) if request.url.endswith("/api/v1/push/outbox-waiting") else None)
     go_offline(context, live_server)
     typed: list[str] = []
     for turn, (label, form_key) in enumerate(RESPONDENTS):
@@ -143,6 +145,12 @@ def test_three_people_answer_in_turn_offline_and_all_arrive_once(browser, live_s
 
     go_online(context, live_server)
     expect(page.locator("#kiosk-waiting")).to_have_text("Every answer given in this meeting (3) has been sent.", timeout=30000)
+    # The server was told only counts (for the worker's "answers waiting" notice), and last that none wait.
+    for _ in range(50):
+        if reports and reports[-1] == {"count": 0}:
+            break
+        page.wait_for_timeout(100)
+    assert reports and all(set(report) == {"count"} for report in reports) and reports[-1] == {"count": 0}
     with server_app.app_context():
         stored = db.session.execute(db.select(Response.id, Response.audience, Response.mode, Response.status)).all()
         conflicts = db.session.execute(db.select(ResponseConflict)).all()
