@@ -201,6 +201,8 @@ def survey_page(
         promises=promise_lines(form),
         follow_up_said=follow_up_said(form, words["t"]),
         note=g.respondent_note,
+        # One push reminder if they leave it unfinished, where push is set up (pace-forms vapid-keys).
+        reminder_hours=int(current_app.config["PUSH_REMINDER_HOURS"]) if current_app.config.get("VAPID_PUBLIC_KEY") else None,
         **words,
     )
     return page, 422 if errors else 200

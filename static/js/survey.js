@@ -270,8 +270,21 @@ export function setUpForm(form, root = document) {
   return fieldsets;
 }
 
+// A reminder, for a link the person may not finish now (remind.js, fetched when asked).
+function offerReminder() {
+  const panel = document.getElementById("remind-me");
+  if (!panel || !("serviceWorker" in navigator) || !("PushManager" in window) || !("Notification" in window)) return;
+  panel.hidden = false;
+  panel.querySelector("[data-remind-me]").addEventListener("click", () => {
+    import("./remind.js").then((module) => module.remindMe(panel, form.dataset.invitation)).catch(() => {
+      panel.querySelector("[data-remind-status]").textContent = panel.dataset.failed;
+    });
+  });
+}
+
 async function start() {
   if (!form) return;
+  offerReminder();
   const followUpNotice = document.getElementById("follow-up-notice");
   const fieldsets = setUpForm(form);
   // Only answers not yet saved on this device can be lost by leaving.

@@ -57,7 +57,7 @@ def test_every_placeholder_of_the_english_string_is_in_the_translation(language)
 
 @pytest.mark.parametrize("language", [FALLBACK, *LANGUAGES])
 def test_every_string_with_placeholders_can_be_filled_in(language):
-    values = {"n": 3, "total": 7, "limit": 2000, "reason": "no signal", "when": "today at 10:00", "time": "10:00", "day": "Monday", "question": "Did you have a say?", "answer": "No", "card": "My home", "column": "Good", "date": "13 January 2024", "min_cell": 5, "who": "your worker", "days": 2}
+    values = {"n": 3, "total": 7, "limit": 2000, "reason": "no signal", "when": "today at 10:00", "time": "10:00", "day": "Monday", "question": "Did you have a say?", "answer": "No", "card": "My home", "column": "Good", "date": "13 January 2024", "min_cell": 5, "who": "your worker", "days": 2, "hours": 24}
 
     for key, text in interface_strings(language).items():
         filled = text.format(**values)
