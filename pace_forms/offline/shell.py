@@ -31,9 +31,8 @@ STAFF_FOLDER = "staff/"
 # one when a page first fetches it (cache first), so that a survey link's
 # first load does not carry it. Sealing: only kiosk mode seals, and it loads
 # the script while online (seal.js prepareSealing).
-# Read-aloud: only the forms that offer it import it (kept then, while online).
-# The reminder (web push) is set up only when someone asks for it.
-ON_DEMAND_SCRIPTS = ("js/seal.js", "js/read-aloud.js", "js/remind.js")
+# The reminder (web push) is set up only when someone asks for it, online.
+ON_DEMAND_SCRIPTS = ("js/seal.js", "js/remind.js")
 # Kiosk mode's script: kept by kiosk mode itself with the meeting's page
 # (static/js/kiosk.js), so that no survey's first load carries it.
 KIOSK_SCRIPT = "js/kiosk.js"

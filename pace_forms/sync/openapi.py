@@ -11,6 +11,75 @@ def _error_reply(description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
 
 
+# Web push (pace_forms/push/api.py): the key, subscriptions, a device's waiting count.
+_SUBSCRIPTION_BODY = {
+    "required": True,
+    "content": {"application/json": {"schema": {
+        "type": "object",
+        "description": "A respondent sends their survey link's token and purpose \"reminder\"; a signed-in member of staff "
+                       "(X-CSRFToken) sends purpose \"follow-up\" (duty contacts) or \"outbox-waiting\".",
+        "properties": {
+            "token": {"type": "string"},
+            "purpose": {"type": "string", "enum": ["reminder", "follow-up", "outbox-waiting"]},
+            "subscription": {"type": "object", "required": ["endpoint", "keys"], "properties": {
+                "endpoint": {"type": "string", "format": "uri"},
+                "keys": {"type": "object", "required": ["p256dh", "auth"], "properties": {"p256dh": {"type": "string"}, "auth": {"type": "string"}}},
+            }},
+            "endpoint": {"type": "string", "format": "uri", "description": "DELETE: the subscription's endpoint"},
+        },
+    }}},
+}
+PUSH_PATHS: dict[str, Any] = {
+    "/api/v1/push/key": {
+        "get": {
+            "operationId": "getPushKey",
+            "summary": "The server's VAPID public key, to subscribe a browser with",
+            "responses": {
+                "200": {"description": "The key", "content": {"application/json": {"schema": {"type": "object", "required": ["public_key"], "properties": {"public_key": {"type": "string"}}}}}},
+                "404": _error_reply("Push is not set up on this server (pace-forms vapid-keys)"),
+            },
+        }
+    },
+    "/api/v1/push/subscriptions": {
+        "post": {
+            "operationId": "subscribePush",
+            "summary": "Subscribe a browser to notices: a respondent's one reminder, or a member of staff's notices",
+            "requestBody": _SUBSCRIPTION_BODY,
+            "responses": {
+                "201": {"description": "Subscribed", "content": {"application/json": {"schema": {"type": "object"}}}},
+                "400": _error_reply("Bad input, naming the field"),
+                "401": _error_reply("Staff purposes need a signed-in session"),
+                "403": _error_reply("Follow-up notices are for duty contacts only"),
+                "404": _error_reply("The survey link is not known"),
+                "409": _error_reply("The survey link is already answered or expired: nothing to remind of"),
+            },
+        },
+        "delete": {
+            "operationId": "unsubscribePush",
+            "summary": "End a subscription (a respondent's with their token; staff only their own)",
+            "requestBody": _SUBSCRIPTION_BODY,
+            "responses": {
+                "200": {"description": "Ended", "content": {"application/json": {"schema": {"type": "object", "properties": {"ended": {"type": "integer"}}}}}},
+                "400": _error_reply("Bad input, naming the field"),
+                "401": _error_reply("Not signed in"),
+                "404": _error_reply("The survey link is not known"),
+            },
+        },
+    },
+    "/api/v1/push/outbox-waiting": {
+        "post": {
+            "operationId": "reportOutboxWaiting",
+            "summary": "A signed-in worker's device says how many answers wait on it to be sent (a count, never content)",
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object", "required": ["count"], "properties": {"count": {"type": "integer", "minimum": 0}}}}}},
+            "responses": {
+                "200": {"description": "Noted", "content": {"application/json": {"schema": {"type": "object", "properties": {"waiting": {"type": "integer"}}}}}},
+                "400": _error_reply("Bad input, naming the field"),
+                "401": _error_reply("Not signed in"),
+            },
+        }
+    },
+}
+
 # An area's reviews (pace_forms/sync/reviews.py).
 AREA_REVIEWS: dict[str, Any] = {
     "get": {
@@ -122,6 +191,7 @@ def openapi_document(max_items: int, max_bytes: int) -> dict[str, Any]:
                     },
                 }
             },
+            **PUSH_PATHS,
             "/api/v1/csrf-token": {
                 "get": {
                     "operationId": "getCsrfToken",

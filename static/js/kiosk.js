@@ -135,9 +135,9 @@ async function keepMeeting() {
   if (!reply.ok || reply.redirected) throw new Error(`the meeting page answered ${reply.status}`);
   const html = await reply.clone().text();
   await cache.put(location.pathname, reply);
-  // Read-aloud is imported only when a form offers it: keep it for the meeting too.
-  const readAloud = new URL("./read-aloud.js", import.meta.url);
-  if (!(await caches.match(readAloud))) await cache.add(readAloud);
+  // Sealing is fetched on demand, not precached: keep it for the meeting too.
+  const sealing = new URL("./seal.js", import.meta.url);
+  if (!(await caches.match(sealing))) await cache.add(sealing);
   for (const [, source] of html.matchAll(/\s(?:src|data-enhance)="([^"]+)"/g)) {
     const url = new URL(source.replaceAll("&amp;", "&"), location.href);
     if (url.origin === location.origin && !(await caches.match(url))) await cache.add(url);

@@ -100,8 +100,7 @@ def test_the_service_worker_keeps_every_shell_script_and_stylesheet_and_the_offl
     """Every page's scripts and styles up front; a question type's own script
     (the picture sort's) is kept with the pages that use it, so a parent's
     phone never downloads it; nor does it download seal.js, which only kiosk
-    mode imports, or read-aloud.js, which only the forms that offer it import
-    (each kept when first fetched), or kiosk mode's own script (kept
+    mode imports, or remind.js, asked for online (each kept when first fetched), or kiosk mode's own script (kept
     by the meeting page that loads it); the staff pages' files (static/staff/)
     are never used offline, so never precached."""
     urls = precache(client)
