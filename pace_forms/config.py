@@ -100,6 +100,9 @@ DEFAULTS: dict[str, object] = {
     "PUSH_MAX_ATTEMPTS": 8,
     # Push services are reached over HTTPS only; tests point at plain HTTP on loopback.
     "PUSH_ALLOW_PLAIN_HTTP": False,
+    # The push services subscriptions may name (a JSON list; "*.x" is any host
+    # under x). None: the browsers' own (push/subscriptions.py KNOWN_PUSH_SERVICES).
+    "PUSH_SERVICE_HOSTS": None,
 }
 
 SECRET_KEY_FILE = "secret_key"

@@ -61,7 +61,9 @@ def database_urls(tmp_path_factory):
 
 def make_test_app(url: str, **config):
     # Rate limits are off in tests, except where a test turns them on.
-    return create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": TEST_SECRET, "RATELIMIT_ENABLED": False, **config})
+    # Push subscriptions in tests name a made-up service, or a stand-in on loopback.
+    return create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": TEST_SECRET, "RATELIMIT_ENABLED": False,
+                       "PUSH_SERVICE_HOSTS": ["push.example.net", "127.0.0.1"], **config})
 
 
 def empty_database() -> None:

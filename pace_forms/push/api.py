@@ -77,7 +77,8 @@ def _subscribe_link(body: dict, invitation, token: str):
     if body.get("purpose", "reminder") != "reminder":
         return api_error(400, "invalid", 'A survey link can only ask for a "reminder".', where="purpose")
     try:
-        given = subscriptions.read_subscription(body, allow_plain_http=current_app.config["PUSH_ALLOW_PLAIN_HTTP"])
+        given = subscriptions.read_subscription(body, allow_plain_http=current_app.config["PUSH_ALLOW_PLAIN_HTTP"],
+                                                hosts=current_app.config["PUSH_SERVICE_HOSTS"])
         link = url_for("surveys.take", token=token)
         subscriptions.subscribe_respondent(given, invitation, seal_link(link, current_app.config["SECRET_KEY"]), utc_now())
     except PushInputError as error:
@@ -94,7 +95,8 @@ def _subscribe_staff(body: dict | None):
     if purpose not in STAFF_PURPOSES:
         return api_error(400, "invalid", f'Say what to be told of: "purpose" is one of {", ".join(STAFF_PURPOSES)}.', where="purpose")
     try:
-        given = subscriptions.read_subscription(body, allow_plain_http=current_app.config["PUSH_ALLOW_PLAIN_HTTP"])
+        given = subscriptions.read_subscription(body, allow_plain_http=current_app.config["PUSH_ALLOW_PLAIN_HTTP"],
+                                                hosts=current_app.config["PUSH_SERVICE_HOSTS"])
     except PushInputError as error:
         return _refused(error)
     user = signed_in_user()

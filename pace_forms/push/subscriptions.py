@@ -50,9 +50,27 @@ def _key_of(keys: dict, name: str, size: int) -> str:
     return value.rstrip("=")
 
 
-def read_subscription(body: Any, *, allow_plain_http: bool = False) -> SubscriptionInput:
+# The push services browsers use; send-due posts only to these, so that a
+# subscription cannot make the server send requests to any other host (an
+# internal address, say). PACE_PUSH_SERVICE_HOSTS replaces the list; "*.x"
+# is any host under x.
+KNOWN_PUSH_SERVICES = (
+    "fcm.googleapis.com",  # Chrome, Edge, Android
+    "updates.push.services.mozilla.com",  # Firefox
+    "*.push.apple.com",  # Safari
+    "*.notify.windows.com",  # older Edge
+)
+
+
+def is_push_service(host: str, allowed: tuple[str, ...] | list[str]) -> bool:
+    host = host.lower().rstrip(".")
+    return any(host.endswith(entry[1:].lower()) if entry.startswith("*.") else host == entry.lower() for entry in allowed)
+
+
+def read_subscription(body: Any, *, allow_plain_http: bool = False, hosts: tuple[str, ...] | list[str] | None = None) -> SubscriptionInput:
     """The browser's PushSubscription JSON ({"endpoint", "keys": {"p256dh",
-    "auth"}}) under "subscription", checked; PushInputError names the field."""
+    "auth"}}) under "subscription", checked; PushInputError names the field.
+    The endpoint must be on one of `hosts` (default KNOWN_PUSH_SERVICES)."""
     subscription = body.get("subscription") if isinstance(body, dict) else None
     if not isinstance(subscription, dict):
         raise PushInputError("subscription", 'Send the browser\'s push subscription: {"endpoint": ..., "keys": {"p256dh": ..., "auth": ...}}.')
@@ -65,6 +83,8 @@ def read_subscription(body: Any, *, allow_plain_http: bool = False) -> Subscript
     schemes = ("https", "http") if allow_plain_http else ("https",)
     if parts.scheme not in schemes or not parts.hostname or parts.username or parts.password:
         raise PushInputError("subscription.endpoint", "The address must be a push service's https:// address.")
+    if not is_push_service(parts.hostname, hosts or KNOWN_PUSH_SERVICES):
+        raise PushInputError("subscription.endpoint", f"{parts.hostname} is not a push service this server sends to (PACE_PUSH_SERVICE_HOSTS).")
     keys = subscription.get("keys")
     if not isinstance(keys, dict):
         raise PushInputError("subscription.keys", 'Send the browser\'s keys: {"p256dh": ..., "auth": ...}.')

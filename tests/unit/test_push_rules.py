@@ -13,6 +13,12 @@ from pace_forms.push.reasons import follow_up_stage, is_reminder_due
 from pace_forms.push.sending import outcome_of, retry_at
 from pace_forms.push.subscriptions import PushInputError, read_subscription
 
+
+def b64url(data: bytes) -> str:
+    import base64
+
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)
 HOUR = timedelta(hours=1)
 
@@ -68,4 +74,24 @@ def test_plain_http_endpoints_only_when_allowed():
     with pytest.raises(PushInputError) as refused:
         read_subscription(body)
     assert refused.value.field == "subscription.endpoint"
-    assert read_subscription(body, allow_plain_http=True).endpoint == "http://127.0.0.1:9/push"
+    assert read_subscription(body, allow_plain_http=True, hosts=["127.0.0.1"]).endpoint == "http://127.0.0.1:9/push"
+
+
+@pytest.mark.parametrize("endpoint, taken", [
+    ("https://fcm.googleapis.com/fcm/send/abc", True),
+    ("https://updates.push.services.mozilla.com/wpush/v2/abc", True),
+    ("https://web.push.apple.com/abc", True),
+    ("https://push.example.net/send/abc", False),
+    ("https://fcm.googleapis.com.evil.example/send", False),
+    ("https://10.0.0.5/send", False),
+    ("https://localhost/send", False),
+])
+def test_only_the_browsers_push_services_by_default(endpoint, taken):
+    """A subscription must not make the server post to any other host (an internal address, say)."""
+    body = {"subscription": {"endpoint": endpoint, "keys": {"p256dh": b64url(bytes(65)), "auth": b64url(bytes(16))}}}
+    if taken:
+        assert read_subscription(body).endpoint == endpoint
+    else:
+        with pytest.raises(PushInputError) as refused:
+            read_subscription(body)
+        assert refused.value.field == "subscription.endpoint" and "not a push service" in refused.value.message
