@@ -171,3 +171,14 @@ def make_item():
         return {key: value for key, value in item.items() if value is not None}
 
     return make
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Prints what the evidence suites tried (tests/evidence.py)."""
+    from tests.evidence import lines
+
+    found = lines()
+    if found:
+        terminalreporter.section("Evidence")
+        for line in found:
+            terminalreporter.write_line(line)
