@@ -79,6 +79,12 @@ def _follow_up_notice(server_app) -> tuple[int, dict]:
     return follow_up_id, notice.payload()
 
 
+def _phone_with_notices(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, viewport=PHONE, service_workers="allow")
+    context.grant_permissions(["notifications"])
+    return context, context.new_page()
+
+
 def _push(context, page, payload: dict) -> None:
     """Delivers a push message to this site's service worker, as a push service would."""
     registrations: list[str] = []
@@ -99,9 +105,7 @@ def _push(context, page, payload: dict) -> None:
 
 def test_a_follow_up_notice_opens_its_page_signing_in_first(browser, live_server, server_app):
     follow_up_id, payload = _follow_up_notice(server_app)
-    context = browser.new_context(base_url=live_server.url, viewport=PHONE, service_workers="allow")
-    context.grant_permissions(["notifications"])
-    page = context.new_page()
+    context, page = _phone_with_notices(browser, live_server)
     page.goto("/")
 
     _push(context, page, payload)
@@ -128,9 +132,7 @@ def test_a_follow_up_notice_opens_its_page_signing_in_first(browser, live_server
 
 def test_a_notice_for_a_page_already_open_brings_it_forward(browser, live_server, server_app):
     follow_up_id, payload = _follow_up_notice(server_app)
-    context = browser.new_context(base_url=live_server.url, viewport=PHONE, service_workers="allow")
-    context.grant_permissions(["notifications"])
-    page = context.new_page()
+    context, page = _phone_with_notices(browser, live_server)
     # The service worker came with turning notices on (static/staff/push.js).
     page.goto("/")
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
@@ -146,9 +148,7 @@ def test_a_notice_for_a_page_already_open_brings_it_forward(browser, live_server
 
 def test_a_notice_pointing_off_the_site_opens_the_home_page(browser, live_server, server_app):
     """A payload naming another site (a tampered or mistaken one) never sends the phone there."""
-    context = browser.new_context(base_url=live_server.url, viewport=PHONE, service_workers="allow")
-    context.grant_permissions(["notifications"])
-    page = context.new_page()
+    context, page = _phone_with_notices(browser, live_server)
     page.goto("/")
     _push(context, page, {"title": "A follow-up for your area is waiting", "body": "", "url": "https://evil.example/phish"})
     page.goto("/sign-in")
