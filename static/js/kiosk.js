@@ -85,14 +85,20 @@ function backToStart({ saved }) {
   showMeeting();
 }
 
-// What waits on this tablet from this meeting, and whether the sign-in still holds.
+// What waits on this tablet from this meeting, and whether the sign-in still
+// holds. Calls overlap (page load, each send, the outbox's news): only the
+// latest may write, so an older count never replaces a newer one.
+let latestShow = 0;
 async function showMeeting() {
+  const call = ++latestShow;
   const waiting = (await pending()).filter((record) => record.item.review === reviewId);
+  const signInNeeded = waiting.some((record) => record.problem) && (await signedOut());
+  if (call !== latestShow) return;
   const status = document.getElementById("kiosk-waiting");
   const { waitingOne, waitingMany, allSent } = status.dataset;
   if (waiting.length) status.textContent = fill(waiting.length === 1 ? waitingOne : waitingMany, { n: waiting.length });
   else status.textContent = queuedHere() ? fill(allSent, { n: queuedHere() }) : "";
-  document.getElementById("kiosk-sign-in").hidden = !(waiting.some((record) => record.problem) && (await signedOut()));
+  document.getElementById("kiosk-sign-in").hidden = !signInNeeded;
   await reportWaiting((await pending()).length);
 }
 
