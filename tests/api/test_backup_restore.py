@@ -6,12 +6,14 @@ restored with `pace-forms restore` into a database made new for the test,
 and then the admin's exports (responses CSV, the timescales CSV, the
 measures JSON with every figure) and every row of every table are the same,
 byte for byte. Restore refuses a database that is not empty, and a damaged
-or foreign file, in words, changing nothing."""
+or foreign file, in words, changing nothing. On SQLite a backup made while
+answers arrive holds every one stored before it started."""
 
 from __future__ import annotations
 
 import os
 import random
+import threading
 import uuid
 from datetime import timedelta
 from pathlib import Path
@@ -46,7 +48,7 @@ from pace_forms.models import (
     utc_now,
 )
 from pace_forms.responses.recording import record_responses
-from tests.conftest import make_test_app
+from tests.conftest import PARENT_ANSWERS, PARENT_FORM_VERSION, make_test_app
 from tests.evidence import tally
 
 CHILD_FORM = load_forms(PROJECT_ROOT / "forms")["child-8-11-review"]
@@ -263,3 +265,81 @@ def test_a_damaged_backup_is_refused_in_words_and_changes_nothing(backend, app, 
     finally:
         closed(target)
     tally("Backup and restore", faults=3)
+
+
+def links(app, count: int) -> list[str]:
+    """`count` parent survey links on one review, made in one transaction."""
+    with app.app_context():
+        area = find_or_create_area("DEMO", "Demo Council")
+        review = find_or_create_review(find_or_create_child(area, "DEMO-W01", "8-11"), utc_now().date(), "later")
+        tokens = [create_invitation(review, "parent", "parent-review", valid_days=28).token for _ in range(count)]
+        db.session.commit()
+        db.session.remove()
+        return tokens
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_an_sqlite_backup_taken_while_answers_arrive_holds_every_one_sent_before_it(backend, app_with, fresh_database, tmp_path):
+    """SQLite's online backup, made while the app keeps taking answers
+    through the sync API from another thread: every response stored before
+    the backup started is in it (a plain copy of the database file misses
+    those still in SQLite's write-ahead log), each with all its answers, and
+    nothing stored after the backup ended is."""
+    app = app_with("sqlite")
+    tokens = links(app, 240)
+    stored: list[str] = []
+    failures: list[BaseException] = []
+    lock, stop = threading.Lock(), threading.Event()
+
+    def keep_sending() -> None:
+        try:
+            send_until_stopped()
+        except BaseException as error:  # reported in the test's thread
+            failures.append(error)
+
+    def send_until_stopped() -> None:
+        client = app.test_client()
+        for start in range(0, len(tokens), 4):
+            if stop.is_set():
+                return
+            items = [{"id": str(uuid.uuid4()), "form": "parent-review", "form_version": PARENT_FORM_VERSION, "invitation": token,
+                      "submitted_at": utc_now().isoformat(), "locale": "en-GB", "answers": dict(PARENT_ANSWERS)}
+                     for token in tokens[start:start + 4]]
+            reply = client.post("/api/v1/responses", json={"responses": items})
+            assert reply.status_code == 200, reply.get_data(as_text=True)
+            with lock:
+                stored.extend(result["id"] for result in reply.get_json()["results"] if result["status"] == "created")
+
+    sender = threading.Thread(target=keep_sending)
+    sender.start()
+    try:
+        while len(stored) < 40 and sender.is_alive():
+            stop.wait(0.01)
+        with lock:
+            before = set(stored)
+        backup_file = tmp_path / "while-sending.backup"
+        made = pace_forms(app, "backup", str(backup_file))
+        with lock:
+            after = set(stored)
+    finally:
+        stop.set()
+        sender.join(timeout=60)
+    if failures:
+        raise failures[0]
+    assert made.exit_code == 0, made.output
+    assert len(before) >= 40 and len(after) > len(before) - 1
+
+    restored = make_test_app(fresh_database())
+    try:
+        assert pace_forms(restored, "restore", str(backup_file)).exit_code == 0
+        with restored.app_context():
+            answered = dict(db.session.execute(
+                db.select(Response.id, db.func.count(Answer.id)).join(Answer, Answer.response_id == Response.id).group_by(Response.id)).all())
+            db.session.remove()
+    finally:
+        closed(restored)
+    lost = len(before - answered.keys())
+    assert lost == 0, f"{lost} answer(s) stored before the backup started are not in it"
+    assert answered.keys() <= after, "the backup holds answers stored after it ended"
+    assert set(answered.values()) == {len(PARENT_ANSWERS)}, "a response in the backup lacks some of its answers"
+    tally("Backup and restore", inputs=len(after), lost=lost, doubled=0)
