@@ -195,8 +195,7 @@ def _backup_postgresql(engine: Engine, target: Path) -> None:
 
 
 def _check_postgresql_backup(source: Path) -> None:
-    env = dict(os.environ)
-    done = subprocess.run([_client("pg_restore"), "--list", str(source)], env=env, capture_output=True, text=True, check=False)
+    done = subprocess.run([_client("pg_restore"), "--list", str(source)], capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise BackupError(f"{source} is not a usable pg_dump backup ({done.stderr.strip()}); nothing was changed.")
     if " TABLE " not in done.stdout or f" {MARKER_TABLE} " not in done.stdout:

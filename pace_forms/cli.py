@@ -176,7 +176,8 @@ def make_app() -> object:
 
 
 # Commands that work on a database that is missing or behind (or on none).
-SCHEMA_FREE_COMMANDS = {"init-db", "restore", "db", "demo", "check-forms", "routes", "shell", "sealing-keys", "vapid-keys"}
+# A backup is most wanted just before `init-db` brings a database up to new code.
+SCHEMA_FREE_COMMANDS = {"init-db", "backup", "restore", "db", "demo", "check-forms", "routes", "shell", "sealing-keys", "vapid-keys"}
 # Commands that carry on with a warning: the web app itself answers 503 "being
 # set up" until init-db has run, and needs no restart after it.
 WARN_ONLY_COMMANDS = {"run"}

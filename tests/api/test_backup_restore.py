@@ -19,6 +19,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from flask_migrate import upgrade
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
@@ -52,6 +53,8 @@ from tests.conftest import PARENT_ANSWERS, PARENT_FORM_VERSION, make_test_app
 from tests.evidence import tally
 
 CHILD_FORM = load_forms(PROJECT_ROOT / "forms")["child-8-11-review"]
+# A migration before the newest: a database an older release left behind.
+EARLIER_REVISION = "0009"
 # What a restored database must hold at least one row of, so that the
 # comparison covers every kind of record the issue names.
 MUST_HOLD = (Response, Answer, Review, Journey, Annotation, AreaNote, FollowUp, Invitation, User, ApiToken, PushSubscription, AuditEvent)
@@ -343,3 +346,27 @@ def test_an_sqlite_backup_taken_while_answers_arrive_holds_every_one_sent_before
     assert answered.keys() <= after, "the backup holds answers stored after it ended"
     assert set(answered.values()) == {len(PARENT_ANSWERS)}, "a response in the backup lacks some of its answers"
     tally("Backup and restore", inputs=len(after), lost=lost, doubled=0)
+
+
+def test_a_database_behind_the_code_can_be_backed_up_before_init_db(tmp_path):
+    """The backup to take before `init-db` upgrades a database for a new
+    release: the command works on a database at an earlier migration, and the
+    restored copy is at that same migration."""
+    old = make_test_app(f"sqlite:///{tmp_path / 'old.sqlite'}")
+    try:
+        with old.app_context():
+            upgrade(revision=EARLIER_REVISION)
+            db.session.remove()
+        made = pace_forms(old, "backup", str(tmp_path / "before-init-db.backup"))
+    finally:
+        closed(old)
+    assert made.exit_code == 0, made.output
+
+    restored = make_test_app(f"sqlite:///{tmp_path / 'restored.sqlite'}")
+    try:
+        assert pace_forms(restored, "restore", str(tmp_path / "before-init-db.backup")).exit_code == 0
+        with restored.app_context():
+            assert [tuple(row) for row in db.session.execute(text("SELECT version_num FROM alembic_version"))] == [(EARLIER_REVISION,)]
+            db.session.remove()
+    finally:
+        closed(restored)
