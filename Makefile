@@ -1,25 +1,55 @@
 # Two entry points (see README.md): `make demo` and `make test`. Each sets up
 # what it needs first: a virtualenv in .venv with the project and its test
-# extras, and (for the tests) Debian's Chromium for the browser tests and
-# openssl, which makes the HTTPS test's certificate.
+# extras, exactly as pinned (with hashes) in requirements.lock, and (for the
+# tests) Debian's Chromium for the browser tests and openssl, which makes the
+# HTTPS test's certificate. `make test` also checks the locked packages for
+# known vulnerabilities (pip-audit) before running the tests.
 #   make demo PORT=5050 HOST=0.0.0.0    serve the demo elsewhere
 #   make demo RESET=1                   start the demo again from empty
+#   make lock                           pin pyproject.toml's dependencies again (uv), after changing them
+#   make audit [AUDIT_STRICT=1]         known vulnerabilities in the lock; strict: a package not audited fails too
+#   make sbom                           a CycloneDX SBOM of the lock in sbom.cdx.json
 VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 RESET ?=
+LOCK := requirements.lock
+# Accepted vulnerabilities, one ID a line with why (requirements.audit-ignore).
+AUDIT_IGNORE := $(addprefix --ignore-vuln ,$(shell sed -e 's/\#.*//' requirements.audit-ignore))
+AUDIT_STRICT ?=
+UV_VERSION ?= 0.13.9
 
-.PHONY: demo test setup browser
+.PHONY: demo test setup browser lock audit sbom
 
-$(BIN)/.installed: pyproject.toml
+# Every package from the lock, each checked against its hash; then the project
+# itself without dependencies, so nothing unpinned comes in.
+$(BIN)/.installed: pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
 setup: $(BIN)/.installed
+
+# For Python 3.11+ on every platform (universal), with the test extras. No
+# index URL is written into the lock.
+lock:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
+	$(BIN)/uv pip compile pyproject.toml --extra test --universal --python-version 3.11 --generate-hashes \
+		--no-progress --custom-compile-command "make lock" -o $(LOCK)
+
+# PyPI's vulnerability data (pip-audit -s pypi); a known vulnerability fails
+# the run unless requirements.audit-ignore accepts it.
+audit: setup
+	$(BIN)/pip-audit --require-hashes --disable-pip -r $(LOCK) -s pypi --progress-spinner off \
+		$(if $(AUDIT_STRICT),--strict) $(AUDIT_IGNORE)
+
+sbom: setup
+	$(BIN)/cyclonedx-py requirements --pyproject pyproject.toml --output-reproducible --of JSON -o sbom.cdx.json $(LOCK)
+	@echo "Wrote sbom.cdx.json"
 
 browser:
 	@missing=""; \
@@ -33,5 +63,5 @@ browser:
 demo: setup
 	$(BIN)/pace-forms demo --host $(HOST) --port $(PORT)$(if $(RESET), --reset)
 
-test: setup browser
+test: setup browser audit
 	$(BIN)/pytest

@@ -140,12 +140,44 @@ def demo_command(host: str, port: int, reset: bool, database_path: Path | None, 
         run_simple(host, port, app, threaded=True)
 
 
+@click.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(file: Path) -> None:
+    """Copy the whole database into FILE, a new file readable by its owner
+    only: SQLite's online backup (consistent while the app serves), or on
+    PostgreSQL pg_dump's custom format. It holds personal data: encrypt it
+    before it leaves this machine (docs/security.md)."""
+    from pace_forms import backup
+
+    try:
+        click.echo(backup.backup(db.engine, file))
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def restore_command(file: Path) -> None:
+    """Put a backup made by `pace-forms backup` into this app's database,
+    which must be new and empty (it is refused otherwise, unchanged)."""
+    from pace_forms import backup
+
+    db.session.remove()
+    try:
+        click.echo(backup.restore(db.engine, file))
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from None
+
+
 def make_app() -> object:
     return create_app()
 
 
 # Commands that work on a database that is missing or behind (or on none).
-SCHEMA_FREE_COMMANDS = {"init-db", "db", "demo", "check-forms", "routes", "shell", "sealing-keys", "vapid-keys"}
+# A backup is most wanted just before `init-db` brings a database up to new code.
+SCHEMA_FREE_COMMANDS = {"init-db", "backup", "restore", "db", "demo", "check-forms", "routes", "shell", "sealing-keys", "vapid-keys"}
 # Commands that carry on with a warning: the web app itself answers 503 "being
 # set up" until init-db has run, and needs no restart after it.
 WARN_ONLY_COMMANDS = {"run"}
@@ -181,6 +213,8 @@ cli = PaceFormsGroup(create_app=make_app, add_default_commands=True, help="pace-
 cli.add_command(init_db_command)
 cli.add_command(check_forms_command)
 cli.add_command(demo_command)
+cli.add_command(backup_command)
+cli.add_command(restore_command)
 
 
 def main() -> None:
