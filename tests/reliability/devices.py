@@ -49,8 +49,6 @@ class Device:
     replies: Counter = field(default_factory=Counter)
     # Per item result, by status.
     results: Counter = field(default_factory=Counter)
-    # Every 503 and 429 carried Retry-After.
-    busy_without_retry_after: int = 0
     problems: dict[str, str] = field(default_factory=dict)
     # Ids the server answered for as stored, and so left the outbox.
     stored: set[str] = field(default_factory=set)
@@ -83,7 +81,7 @@ class Device:
             status, headers, body = self.post(batch)
             self.replies[f"http {status}"] += 1
             if status in (429, 503) and not headers.get("Retry-After"):
-                self.busy_without_retry_after += 1
+                self.replies["busy without Retry-After"] += 1
             if status == 413 and len(batch) > 1:
                 batch_size = max(1, len(batch) // 2)
                 continue

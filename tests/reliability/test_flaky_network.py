@@ -7,8 +7,7 @@ the answers its device sent."""
 from __future__ import annotations
 
 from tests.evidence import tally
-from tests.reliability.conftest import check_every_response
-from tests.reliability.devices import run_devices, summed
+from tests.reliability.served import deliver
 from tests.reliability.fault_proxy import FaultProxy
 
 DEVICES = 20
@@ -18,20 +17,17 @@ RATES = {"drop_request": 0.06, "drop_response": 0.08, "reset": 0.08, "delay": 0.
 
 
 def test_2000_responses_through_a_flaky_network_are_stored_exactly_once_with_their_answers(server, make_item, fault_seed, report_faults):
-    count_before = server.response_count()
     with FaultProxy(server.port, fault_seed, RATES) as proxy:
         devices = server.make_devices(make_item, DEVICES, PER_DEVICE, BATCH, fault_seed, port=proxy.port)
-        run_devices(devices, seconds=150)
+        delivery = deliver(server, devices)
 
-    replies = summed(devices, "replies")
-    results = summed(devices, "results")
-    outcome = check_every_response(server, devices, count_before)
     faults = dict(proxy.injected)
+    replies, results = delivery.replies, delivery.results
     report_faults(f"flaky network ({server.backend}, seed {fault_seed}): {faults}; requests the server saw {proxy.forwarded}; replies {dict(replies)}; item results {dict(results)}")
-    tally("flaky network", faults=sum(faults.values()), **faults, responses=DEVICES * PER_DEVICE - outcome["lost"], lost=outcome["lost"], doubled=outcome["doubled"])
+    tally("flaky network", faults=sum(faults.values()), **faults, responses=DEVICES * PER_DEVICE - delivery.outcome["lost"], lost=delivery.outcome["lost"], doubled=delivery.outcome["doubled"])
 
     where = f"(seed {fault_seed}, {server.backend}; faults {faults}; replies {dict(replies)})"
-    assert outcome == {"lost": 0, "doubled": 0, "wrong": 0, "waiting": 0}, where
+    assert delivery.outcome == {"lost": 0, "doubled": 0, "wrong": 0, "waiting": 0}, where
     assert replies["http 500"] == 0, where
     # The faults did bite: replies were lost after the server stored their
     # items, and the resends were answered as duplicates, not stored again.
