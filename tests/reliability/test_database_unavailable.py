@@ -96,6 +96,9 @@ def test_the_sync_api_answers_503_with_retry_after_and_the_resend_is_stored_once
     assert [result["status"] for result in resent.json["results"]] == ["created"]
     assert [result["status"] for result in again.json["results"]] == ["duplicate"]
     assert stored_ids(troubled_app) == [item["id"]]
+    # Described in the API's contract, for clients other than the outbox.
+    described = client.get("/api/v1/openapi.json").json["paths"]["/api/v1/responses"]["post"]["responses"]
+    assert "Retry-After" in described["503"]["description"]
 
 
 def test_the_survey_page_post_answers_a_503_page_and_the_resend_is_thanked(backend, troubled_app, make_invitation):
