@@ -45,6 +45,9 @@ DEFAULTS: dict[str, object] = {
     "SESSION_COOKIE_SECURE": False,
     "WTF_CSRF_TIME_LIMIT": 3600,
     "SQLALCHEMY_ENGINE_OPTIONS": {},
+    # How long a request waits for SQLite's write lock (held by another
+    # process or request) before it is answered 503 with Retry-After.
+    "SQLITE_BUSY_TIMEOUT_SECONDS": 30,
     # Rate limits (Flask-Limiter). Several app servers must share a store:
     # PACE_RATELIMIT_STORAGE_URI=redis://host:6379 (memory:// is per process).
     "RATELIMIT_ENABLED": True,

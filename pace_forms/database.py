@@ -27,7 +27,8 @@ def init_app(app: Flask) -> None:
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     if uri.startswith("sqlite"):
-        options.setdefault("connect_args", {}).update({"timeout": 30, "check_same_thread": False})
+        busy_timeout = float(app.config["SQLITE_BUSY_TIMEOUT_SECONDS"])
+        options.setdefault("connect_args", {}).update({"timeout": busy_timeout, "check_same_thread": False})
         if uri.startswith("sqlite:///") and uri != "sqlite:///:memory:":
             create_private_file(Path(uri[len("sqlite:///") :].split("?", 1)[0]))
     else:
@@ -37,7 +38,7 @@ def init_app(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
     if uri.startswith("sqlite"):
         with app.app_context():
-            _configure_sqlite(db.engine)
+            _configure_sqlite(db.engine, busy_timeout)
     _refuse_requests_until_the_schema_is_ready(app)
 
 
@@ -121,7 +122,7 @@ def create_private_file(path: Path) -> None:
         pass
 
 
-def _configure_sqlite(engine) -> None:
+def _configure_sqlite(engine, busy_timeout: float) -> None:
     """WAL for concurrent readers; SQLAlchemy, not pysqlite, owns BEGIN so that
     SAVEPOINTs work and a writing transaction can take its lock up front."""
 
@@ -131,7 +132,7 @@ def _configure_sqlite(engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
+
+from pace_forms.extensions import db
 
 MESSAGES = {
     400: "The request could not be understood.",
@@ -17,6 +22,12 @@ MESSAGES = {
     429: "Too many requests: wait a moment and try again.",
     500: "Something went wrong on our side. Please try again in a few minutes.",
 }
+
+
+# A database briefly unavailable is worth another try soon (the outbox backs
+# off on its own; other clients read this).
+DATABASE_RETRY_AFTER_SECONDS = 5
+_SQLITE_BUSY = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
 
 
 def api_error(status: int, code: str, message: str, where: str | None = None):
@@ -37,6 +48,21 @@ def page_kind(status: int) -> str:
 
 def wants_json() -> bool:
     return request.path.startswith("/api/")
+
+
+def is_database_unavailable(error: BaseException) -> bool:
+    """Whether a database error means "not now" rather than a fault here: the
+    connection was cut or refused, the server is shutting down or out of
+    resources (PostgreSQL's operational errors), or SQLite's write lock was
+    held by someone else past the wait. SQLite's other operational errors
+    ("no such table", a syntax error) are faults in the code: still a 500."""
+    if not isinstance(error, DBAPIError):
+        return False
+    if error.connection_invalidated:
+        return True
+    if isinstance(error.orig, sqlite3.Error):
+        return (getattr(error.orig, "sqlite_errorcode", 0) & 0xFF) in _SQLITE_BUSY
+    return isinstance(error, OperationalError)
 
 
 def init_app(app: Flask) -> None:
@@ -63,8 +89,25 @@ def init_app(app: Flask) -> None:
             reply = render_template("error.html", status=status, kind=page_kind(status)), status
         return reply
 
+    def database_unavailable(error: DBAPIError):
+        # The request's unit of work is undone; a cut connection was already
+        # dropped from the pool, so the next request gets a fresh one.
+        db.session.rollback()
+        app.logger.warning("database unavailable on %s %s: %s", request.method, request.path, error.orig)
+        retry = {"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)}
+        if wants_json():
+            message = "The database is busy or briefly unavailable. Please send again in a few seconds: an item already stored is answered as a duplicate, never stored twice."
+            return api_error(503, "database_unavailable", message) + (retry,)
+        try:
+            return render_template("error.html", status=503, kind=page_kind(503)), 503, retry
+        except DBAPIError:
+            # The page's header needs the database too (a signed-in user, an area).
+            return MESSAGES[500], 503, {**retry, "Content-Type": "text/plain; charset=utf-8"}
+
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
+        if is_database_unavailable(error):
+            return database_unavailable(error)
         if app.testing:
             raise error  # let the test see the traceback
         app.logger.exception("unhandled error on %s %s", request.method, request.path)

@@ -165,6 +165,7 @@ def openapi_document(max_items: int, max_bytes: int) -> dict[str, Any]:
                         "400": _error_reply("The body is not JSON, or not a batch; `where` says where"),
                         "413": _error_reply(f"More than {max_items} items or {max_bytes} bytes"),
                         "415": _error_reply("The body is not sent as application/json"),
+                        "503": _error_reply("The database is busy or briefly unavailable (code database_unavailable); nothing was half stored: send again after Retry-After seconds"),
                     },
                 }
             },
