@@ -14,7 +14,7 @@ from flask import Flask, render_template, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from pace_forms.errors import api_error, wants_json
+from pace_forms.errors import api_error, path_for_log, wants_json
 from pace_forms.extensions import db, migrate
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -101,7 +101,7 @@ def _refuse_requests_until_the_schema_is_ready(app: Flask) -> None:
             return None
         if problem not in logged:
             logged.add(problem)
-            app.logger.error("Not serving %s yet. %s", request.path, problem)
+            app.logger.error("Not serving %s yet. %s", path_for_log(), problem)
         message = "This service is being set up. Please try again in a few minutes."
         if wants_json():
             reply = api_error(503, "being_set_up", message + " Nothing was stored; it is safe to send again.")

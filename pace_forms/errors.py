@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 
 from flask import Flask, jsonify, render_template, request
@@ -28,6 +29,13 @@ MESSAGES = {
 # off on its own; other clients read this).
 DATABASE_RETRY_AFTER_SECONDS = 5
 _SQLITE_BUSY = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
+# A survey link's secret is its path (/s/<token>): masked in what the app logs.
+_LINK_TOKEN = re.compile(r"^/s/[^/]+")
+
+
+def path_for_log() -> str:
+    """The request's path as the app's log may hold it: a survey link's token masked."""
+    return _LINK_TOKEN.sub("/s/<token>", request.path)
 
 
 def api_error(status: int, code: str, message: str, where: str | None = None):
@@ -93,7 +101,7 @@ def init_app(app: Flask) -> None:
         # The request's unit of work is undone; a cut connection was already
         # dropped from the pool, so the next request gets a fresh one.
         db.session.rollback()
-        app.logger.warning("database unavailable on %s %s: %s", request.method, request.path, error.orig)
+        app.logger.warning("database unavailable on %s %s: %s", request.method, path_for_log(), error.orig)
         retry = {"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)}
         if wants_json():
             message = "The database is busy or briefly unavailable. Please send again in a few seconds: an item already stored is answered as a duplicate, never stored twice."
@@ -110,7 +118,7 @@ def init_app(app: Flask) -> None:
             return database_unavailable(error)
         if app.testing:
             raise error  # let the test see the traceback
-        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        app.logger.exception("unhandled error on %s %s", request.method, path_for_log())
         if wants_json():
             return api_error(500, "internal_server_error", "Something went wrong on our side; nothing from this request was stored, so it is safe to send it again.")
         return render_template("error.html", status=500, kind=page_kind(500)), 500

@@ -270,6 +270,8 @@ def test_pages_and_the_api_say_being_set_up_and_the_log_says_what_to_run(app_at,
     assert api.json["error"]["code"] == "being_set_up" and SET_UP in api.json["error"]["message"]
     [line] = log  # once, not on every request
     assert "has no tables yet: run `pace-forms init-db`" in line
+    # A survey link's token is its secret: the log names the page, not the link.
+    assert "Not serving /s/<token> yet." in line and "some-link" not in line
 
 
 def test_a_database_behind_the_code_is_503_and_the_log_names_the_revisions(app_at, logged_errors):
