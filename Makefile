@@ -1,9 +1,10 @@
 # Two entry points (see README.md): `make demo` and `make test`. Each sets up
 # what it needs first: a virtualenv in .venv with the project and its test
 # extras, exactly as pinned (with hashes) in requirements.lock, and (for the
-# tests) Debian's Chromium for the browser tests and openssl, which makes the
-# HTTPS test's certificate. `make test` also checks the locked packages for
-# known vulnerabilities (pip-audit) before running the tests.
+# tests) Debian's Chromium for the browser tests, WebKitWebDriver and Xvfb for
+# the WebKit (Safari's engine) test, and openssl, which makes the HTTPS test's
+# certificate. `make test` also checks the locked packages for known
+# vulnerabilities (pip-audit) before running the tests.
 #   make demo PORT=5050 HOST=0.0.0.0    serve the demo elsewhere
 #   make demo RESET=1                   start the demo again from empty
 #   make lock                           pin pyproject.toml's dependencies again (uv), after changing them
@@ -55,6 +56,8 @@ browser:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || [ -n "$$PACE_CHROMIUM" ] || missing="chromium fonts-dejavu-core"; \
 	command -v openssl >/dev/null 2>&1 || missing="$$missing openssl"; \
+	command -v WebKitWebDriver >/dev/null 2>&1 || missing="$$missing webkit2gtk-driver"; \
+	command -v Xvfb >/dev/null 2>&1 || missing="$$missing xvfb"; \
 	if [ -z "$$missing" ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \

@@ -171,16 +171,18 @@ def context(browser, live_server):
     context.close()
 
 
+def responses_in(app) -> list[Response]:
+    """Every response an app's database holds, with its answers."""
+    with app.app_context():
+        rows = db.session.execute(db.select(Response).options(db.selectinload(Response.answers))).scalars().all()
+        db.session.expunge_all()
+        db.session.remove()
+        return rows
+
+
 @pytest.fixture
 def stored_responses(server_app):
-    def read() -> list[Response]:
-        with server_app.app_context():
-            rows = db.session.execute(db.select(Response).options(db.selectinload(Response.answers))).scalars().all()
-            db.session.expunge_all()
-            db.session.remove()
-            return rows
-
-    return read
+    return lambda: responses_in(server_app)
 
 
 def wait_until(condition, timeout: float = 20.0, interval: float = 0.2):

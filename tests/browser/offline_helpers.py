@@ -15,11 +15,13 @@ from tests.browser.filling import FORMS, fill_one_screen_at_a_time
 API = "**/api/v1/responses"
 
 # The page's modules, imported from the very URLs the page loaded them from
-# (so the test talks to the same module instances the page uses).
+# (so the test talks to the same module instances the page uses). A call that
+# never settles (an IndexedDB open blocked for good) fails the test, not hangs it.
 IMPORT = """async ([name, call, args]) => {
   const base = document.querySelector('script[src*="/js/app.js"]').src;
   const module = await import(new URL(name, base).href);
-  const result = await module[call](...args);
+  const tooLong = new Promise((_, reject) => setTimeout(() => reject(new Error(`${call}() did not settle in 20 s`)), 20000));
+  const result = await Promise.race([module[call](...args), tooLong]);
   return result === undefined ? null : JSON.parse(JSON.stringify(result));
 }"""
 
