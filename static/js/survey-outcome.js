@@ -19,6 +19,10 @@ export function linkOutcome(token) {
     answered: document.getElementById("sent-notice"),
     keptAside: document.getElementById("kept-aside-notice"),
   };
+  // Without Background Sync (Safari, every iPhone browser) answers go only from
+  // an open page: the notice says to open the link again, not "nothing else to do".
+  const backgroundSync = typeof window !== "undefined" && "SyncManager" in window;
+  notices.queued?.querySelectorAll("[data-background-sync]").forEach((part) => (part.hidden = (part.dataset.backgroundSync === "yes") !== backgroundSync));
   // The area's "you said, we did" goes with the thanks, not with answers kept aside.
   const note = document.getElementById("area-note");
   let shown = null;

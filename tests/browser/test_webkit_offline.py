@@ -161,6 +161,10 @@ def test_webkit_keeps_a_survey_offline_queues_its_answers_and_sends_them_once(we
     expected = fill_form(webkit, form)
     webkit.find_element(By.ID, "submit").click()
     wait_for_heading(webkit, SAVED)
+    # No Background Sync in WebKit: the page says to open the link again, not "nothing else to do".
+    saved_words = webkit.find_element(By.ID, "queued-notice").text
+    assert "open your survey link again when you have signal" in saved_words
+    assert "You do not need to do anything else" not in saved_words
     [queued] = outbox(webkit)
     assert queued["item"]["invitation"] == token_of(path)
     assert stored_responses() == []
