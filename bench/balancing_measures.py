@@ -196,10 +196,16 @@ def main() -> None:
                     timings[step].append(time.perf_counter() - started)
         print(f"{len(rows):,} answers read; {len(report['measures'])} measures, {sum(len(m['periods']) for m in report['measures'].values())} cells;"
               f" {sum(len(split['cells']) for split in splits)} split cells; {len(process['measures'])} process measures")
-        base = min(timings["read every answer once"])
-        print(f"{'step':<26}{'best of 3 (s)':>15}{'x reading once':>16}")
-        for step, seconds in timings.items():
-            print(f"{step:<26}{min(seconds):>15.2f}{min(seconds) / base:>16.2f}")
+        print_timings(timings, "read every answer once", "x reading once")
+
+
+def print_timings(timings: dict[str, list[float]], baseline: str, ratio_heading: str) -> float:
+    """Each step's best time and its ratio to the baseline step's; returns the baseline's."""
+    base = min(timings[baseline])
+    print(f"{'step':<26}{'best of 3 (s)':>15}{ratio_heading:>16}")
+    for step, seconds in timings.items():
+        print(f"{step:<26}{min(seconds):>15.2f}{min(seconds) / base:>16.2f}")
+    return base
 
 
 if __name__ == "__main__":

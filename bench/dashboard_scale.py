@@ -34,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from balancing_measures import filled_app, options_parser, read_answers  # noqa: E402
+from balancing_measures import filled_app, options_parser, print_timings, read_answers  # noqa: E402
 
 WINDOW = "?from=2023-01&to=2025-12"
 AS_OF = date(2026, 1, 1)
@@ -79,11 +79,8 @@ def main() -> None:
         points = sum(figures["n"] for figures in times["measures"].values())
         print(f"{len(answers):,} answers and {len(journeys):,} journeys read; {len(balancing['measures'])} balancing and process measures,"
               f" {len(times['measures'])} timescale aims over {points:,} journey steps")
-        base = min(timings["one read of the rows"])
-        print(f"{'step':<26}{'best of 3 (s)':>15}{'x one read':>12}")
-        for step, seconds in timings.items():
-            print(f"{step:<26}{min(seconds):>15.2f}{min(seconds) / base:>12.2f}")
-        print(f"{'overview page, cold':<26}{cold_page:>15.2f}{cold_page / base:>12.2f}")
+        base = print_timings(timings, "one read of the rows", "x one read")
+        print(f"{'overview page, cold':<26}{cold_page:>15.2f}{cold_page / base:>16.2f}")
         ratio = min(timings["every measure"]) / base
         print(f"every measure / one read: {ratio:.2f} (target at most 3): {'met' if ratio <= 3 else 'MISSED'}")
 
