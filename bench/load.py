@@ -4,10 +4,11 @@ with a "floor" server that only parses the batch and bulk-inserts its rows
 
     PACE_BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test .venv/bin/python bench/load.py [--devices 50] [--seconds 60] [--workers 3]
 
-Works in a PostgreSQL schema of its own (dropped at the end). Each run starts
-gunicorn (`--workers`, sync workers, on a free loopback port) with either the
-app (wsgi:app) or the floor (bench/floor_app.py: one INSERT ... executemany
-of the batch's answers into a plain table), then `--devices` threads, each a
+Works in a PostgreSQL schema of its own (dropped at the end). Starts
+gunicorn (`--workers`, sync workers, on a free loopback port) with the floor
+(bench/floor_app.py: one INSERT ... executemany of the batch's answers into a
+plain table), then with the app (wsgi:app); once each server has answered a
+second of batches (not counted), two runs, in which `--devices` threads, each a
 phone, post batches of 1 to 3 new parent-review responses (each on its own
 survey link) to /api/v1/responses for `--seconds`, a new connection a
 request, as the outbox does:
@@ -177,22 +178,22 @@ def run(url: str, devices: int, seconds: float, workers: int) -> None:
         connection.execute(text("CREATE TABLE floor_answer (response_id text NOT NULL, form_key text NOT NULL, question_key text NOT NULL, value text)"))
     rows = []
     try:
-        for paced in (True, False):
-            for name, served in (("floor", FLOOR_APP), ("app", "wsgi:app")):
-                clear(engine)
-                server, port = start_gunicorn(url, workers, served)
-                items = Items(engine, version, real_links=name == "app")
-                try:
-                    # A server in use: every worker has answered a few batches (not counted).
-                    drive(port, server.pid, items, 2 * workers, WARM_UP_SECONDS, paced=False, seed=-1)
+        for name, served in (("floor", FLOOR_APP), ("app", "wsgi:app")):
+            server, port = start_gunicorn(url, workers, served)
+            items = Items(engine, version, real_links=name == "app")
+            try:
+                # A server in use: every worker has answered a few batches (not counted).
+                drive(port, server.pid, items, 2 * workers, min(WARM_UP_SECONDS, seconds), paced=False, seed=-1)
+                for paced in (True, False):
+                    clear(engine)
                     figures = drive(port, server.pid, items, devices, seconds, paced, seed=len(rows))
-                finally:
-                    stop(server)
-                stored = stored_ids(engine, floor=name == "floor")
-                figures["lost"] = len(set(figures["created"]) - set(stored))
-                figures["doubled"] = len(stored) - len(set(stored)) + len(figures["created"]) - len(set(figures["created"]))
-                rows.append(("paced" if paced else "burst", name, figures))
-                report(*rows[-1])
+                    stored = stored_ids(engine, floor=name == "floor")
+                    figures["lost"] = len(set(figures["created"]) - set(stored))
+                    figures["doubled"] = len(stored) - len(set(stored)) + len(figures["created"]) - len(set(figures["created"]))
+                    rows.append(("paced" if paced else "burst", name, figures))
+                    report(*rows[-1])
+            finally:
+                stop(server)
     finally:
         engine.dispose()
     summarise(rows, devices, seconds, workers)
