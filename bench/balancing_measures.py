@@ -42,7 +42,27 @@ KINDS = ("planning", "first", "later", "later", "permanence")
 SPLITS = ("aim", "kind", "attend", "helper")
 
 
-def fill(app, answers_wanted: int) -> int:
+def journey_of(rng: random.Random, area_id: int, child_id: int, held_on: date) -> dict:
+    """A child's journey with every milestone a timescale aim counts (some
+    not reached yet), its first review before `held_on`."""
+    away = held_on - timedelta(days=rng.randrange(20, 300))
+    journey = {"area_id": area_id, "child_id": child_id, "looked_after_away_on": away,
+               "first_review_on": away + timedelta(days=rng.randrange(5, 30)),
+               "recommendation_on": away + timedelta(days=rng.randrange(100, 300)) if rng.random() < 0.8 else None}
+    if journey["recommendation_on"] and rng.random() < 0.5:
+        journey["recommendation"] = "permanence_away"
+        journey["permanence_decision_on"] = decided = journey["recommendation_on"] + timedelta(days=rng.randrange(10, 60))
+        journey["adm_approval_on"] = approved = decided + timedelta(days=rng.randrange(40, 160))
+        journey["court_lodged_on"] = approved + timedelta(days=rng.randrange(30, 200)) if rng.random() < 0.7 else None
+    elif journey["recommendation_on"]:
+        journey["recommendation"] = "return_home"
+    return journey
+
+
+def fill(app, answers_wanted: int, journeys: int | None = None) -> int:
+    """One area's reviews, four respondents each and their answers. Each
+    review's child is new (one journey a review) or, with `journeys`, one of
+    that many children, who then have several reviews each."""
     from pace_forms.extensions import db
     from pace_forms.invitations.services import find_or_create_area
     from pace_forms.models import Answer, Child, Journey, Response, Review
@@ -55,15 +75,15 @@ def fill(app, answers_wanted: int) -> int:
         review_number = 0
         start = date(2023, 1, 1)
         while made < answers_wanted:
-            children, journeys, reviews, responses, answers = [], [], [], [], []
+            children, new_journeys, reviews, responses, answers = [], [], [], [], []
             for _ in range(500):
                 review_number += 1
                 held_on = start + timedelta(days=review_number % 1000)
-                away = held_on - timedelta(days=rng.randrange(20, 300))
-                children.append({"id": review_number, "area_id": area.id, "reference": f"B-{review_number}"})
-                journeys.append({"area_id": area.id, "child_id": review_number, "looked_after_away_on": away,
-                                 "recommendation_on": away + timedelta(days=rng.randrange(100, 300)) if rng.random() < 0.8 else None})
-                reviews.append({"id": review_number, "child_id": review_number, "area_id": area.id, "held_on": held_on, "kind": rng.choice(KINDS)})
+                child_id = (review_number - 1) % journeys + 1 if journeys else review_number
+                if child_id == review_number:  # the child's first review
+                    children.append({"id": child_id, "area_id": area.id, "reference": f"B-{child_id}"})
+                    new_journeys.append(journey_of(rng, area.id, child_id, held_on))
+                reviews.append({"id": review_number, "child_id": child_id, "area_id": area.id, "held_on": held_on, "kind": rng.choice(KINDS)})
                 for audience, codes in CODES.items():
                     response_id = str(uuid.UUID(int=rng.getrandbits(128)))
                     responses.append({"id": response_id, "form_key": f"{audience}-review", "form_version_number": 1, "area_id": area.id,
@@ -75,14 +95,22 @@ def fill(app, answers_wanted: int) -> int:
                     if audience != "worker":
                         answers.append({"response_id": response_id, "question_key": "helped_by", "measure": None,
                                         "value_text": rng.choice(("alone", "alone", "family", "advocate")), "is_positive": None})
-            db.session.execute(db.insert(Child), children)
-            db.session.execute(db.insert(Journey), journeys)
+            if children:
+                db.session.execute(db.insert(Child), children)
+                db.session.execute(db.insert(Journey), new_journeys)
             db.session.execute(db.insert(Review), reviews)
             db.session.execute(db.insert(Response), responses)
             db.session.execute(db.insert(Answer), answers)
             db.session.commit()
             made += len(answers)
         return area.id
+
+
+def migrate(database: str) -> str:
+    """Migrates a fresh database (in a process of its own) and returns its URL."""
+    subprocess.run([sys.executable, "-m", "flask", "--app", "pace_forms", "db", "upgrade", "-d", str(ROOT / "pace_forms" / "migrations")],
+                   cwd=ROOT, env={**os.environ, "PACE_DATABASE_URL": database, "PACE_SECRET_KEY": KEY}, capture_output=True, check=True)
+    return database
 
 
 def consultant_client(app):
@@ -100,38 +128,55 @@ def consultant_client(app):
     return client
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def options_parser(doc: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     parser.add_argument("--answers", type=int, default=1_000_000)
     parser.add_argument("--database", help="an empty, migrated database URL (default: a fresh SQLite file)")
-    options = parser.parse_args()
+    return parser
+
+
+def filled_app(folder: str, database: str | None, answers: int, journeys: int | None = None):
+    """(app, the bench area's id, a consultant's test client) on `database`
+    or a fresh SQLite file in `folder`, filled by fill()."""
     from pace_forms import create_app
+
+    database = database or migrate(f"sqlite:///{Path(folder) / 'bench.sqlite'}")
+    app = create_app({"DATABASE_URL": database, "SECRET_KEY": KEY, "RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False})
+    started = time.perf_counter()
+    area_id = fill(app, answers, journeys)
+    print(f"Filled {answers:,}+ answers{f', {journeys:,} journeys' if journeys else ''} in {time.perf_counter() - started:.0f} s"
+          f" ({database.split(':')[0]})")
+    return app, area_id, consultant_client(app)
+
+
+def read_answers(session, area_id: int) -> list:
+    """Every answer of the area with its response's audience and review date: the least any measure must read."""
+    from sqlalchemy import select
+
+    from pace_forms.models import Answer, Response, Review
+
+    return session.execute(
+        select(Response.audience, Review.held_on, Answer.measure, Answer.is_positive)
+        .join(Response, Response.id == Answer.response_id).join(Review, Review.id == Response.review_id)
+        .where(Response.area_id == area_id)
+    ).all()
+
+
+def main() -> None:
+    options = options_parser(__doc__).parse_args()
     from pace_forms.extensions import db
     from pace_forms.measures.balancing import balancing_report, count_answers
     from pace_forms.measures.process import PROCESS_MEASURES, count_process
     from pace_forms.measures.splits import count_split, split_report
-    from pace_forms.models import Answer, Response, Review
 
     with tempfile.TemporaryDirectory() as folder:
-        database = options.database or f"sqlite:///{Path(folder) / 'bench.sqlite'}"
-        if not options.database:
-            subprocess.run([sys.executable, "-m", "flask", "--app", "pace_forms", "db", "upgrade", "-d", str(ROOT / "pace_forms" / "migrations")],
-                           cwd=ROOT, env={**os.environ, "PACE_DATABASE_URL": database, "PACE_SECRET_KEY": KEY}, capture_output=True, check=True)
-        app = create_app({"DATABASE_URL": database, "SECRET_KEY": KEY, "RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False})
-        started = time.perf_counter()
-        area_id = fill(app, options.answers)
-        print(f"Filled {options.answers:,}+ answers in {time.perf_counter() - started:.0f} s ({database.split(':')[0]})")
-        client = consultant_client(app)
+        app, area_id, client = filled_app(folder, options.database, options.answers)
         with app.app_context():
             timings = {"read every answer once": [], "balancing measures": [], "B1 split four ways": [], "P2 and P3": [],
                        "dashboard overview page": [], "B1's page": []}
             for _ in range(3):
                 started = time.perf_counter()
-                rows = db.session.execute(
-                    db.select(Response.audience, Review.held_on, Answer.measure, Answer.is_positive)
-                    .join(Response, Response.id == Answer.response_id).join(Review, Review.id == Response.review_id)
-                    .where(Response.area_id == area_id)
-                ).all()
+                rows = read_answers(db.session, area_id)
                 timings["read every answer once"].append(time.perf_counter() - started)
                 started = time.perf_counter()
                 report = balancing_report(count_answers(db.session, area_id), period="month", min_cell=5, sees_everything=False)
@@ -151,10 +196,16 @@ def main() -> None:
                     timings[step].append(time.perf_counter() - started)
         print(f"{len(rows):,} answers read; {len(report['measures'])} measures, {sum(len(m['periods']) for m in report['measures'].values())} cells;"
               f" {sum(len(split['cells']) for split in splits)} split cells; {len(process['measures'])} process measures")
-        base = min(timings["read every answer once"])
-        print(f"{'step':<26}{'best of 3 (s)':>15}{'x reading once':>16}")
-        for step, seconds in timings.items():
-            print(f"{step:<26}{min(seconds):>15.2f}{min(seconds) / base:>16.2f}")
+        print_timings(timings, "read every answer once", "x reading once")
+
+
+def print_timings(timings: dict[str, list[float]], baseline: str, ratio_heading: str) -> float:
+    """Each step's best time and its ratio to the baseline step's; returns the baseline's."""
+    base = min(timings[baseline])
+    print(f"{'step':<26}{'best of 3 (s)':>15}{ratio_heading:>16}")
+    for step, seconds in timings.items():
+        print(f"{step:<26}{min(seconds):>15.2f}{min(seconds) / base:>16.2f}")
+    return base
 
 
 if __name__ == "__main__":

@@ -20,31 +20,19 @@ child 4-7 form (the other forms are printed for comparison).
 from __future__ import annotations
 
 import gzip
-import os
 import re
 import shutil
-import socket
 import sys
 import tempfile
-import threading
-from datetime import date
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from flask_migrate import upgrade  # noqa: E402
+from _common import chromium_path, serving, survey_app  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
-from werkzeug.serving import WSGIRequestHandler, make_server  # noqa: E402
 
-from pace_forms import create_app  # noqa: E402
 from pace_forms.extensions import db  # noqa: E402
-from pace_forms.invitations.services import (  # noqa: E402
-    create_invitation,
-    find_or_create_area,
-    find_or_create_child,
-    find_or_create_review,
-)
-from pace_forms.forms.catalogue import current_forms, publish_form_versions  # noqa: E402
+from pace_forms.invitations.services import find_or_create_area  # noqa: E402
 from pace_forms.models import utc_now  # noqa: E402
 from pace_forms.notes.services import MAX_PART_LENGTH, publish_note  # noqa: E402
 
@@ -76,40 +64,18 @@ def longest_part(words: str) -> str:
     return words if len(words) <= MAX_PART_LENGTH else words[: words.rfind(" ", 0, MAX_PART_LENGTH)]
 
 
-class QuietHandler(WSGIRequestHandler):
-    def log_request(self, *args, **kwargs):
-        pass
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="pace-bench-"))
-    app = create_app({"DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite'}", "SECRET_KEY": "bench-" * 8})
+    app, paths = survey_app(workdir, "bench-" * 8)
     with app.app_context():
-        upgrade()
-        publish_form_versions()
-        area = find_or_create_area("BENCH")
-        child = find_or_create_child(area, "BENCH-1", "4-7")
-        review = find_or_create_review(child, date.today(), "later")
-        forms = current_forms()
-        paths = {key: "/s/" + create_invitation(review, form.audience, key, valid_days=28).token for key, form in forms.items()}
-        publish_note(area, longest_part(NOTE_YOU_SAID), longest_part(NOTE_WE_DID), by=None, now=utc_now())
+        publish_note(find_or_create_area("BENCH"), longest_part(NOTE_YOU_SAID), longest_part(NOTE_WE_DID), by=None, now=utc_now())
         db.session.commit()
     log = TransferLog(app.wsgi_app)
     app.wsgi_app = log
-    port = free_port()
-    server = make_server("127.0.0.1", port, app, threaded=True, request_handler=QuietHandler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    chromium = os.environ.get("PACE_CHROMIUM") or shutil.which("chromium")
     try:
-        with sync_playwright() as playwright:
+        with serving(app) as port, sync_playwright() as playwright:
             browser = playwright.chromium.launch(
-                executable_path=chromium, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+                executable_path=chromium_path(), args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
             )
             totals = {}
             for key, path in sorted(paths.items()):
@@ -124,7 +90,6 @@ def main() -> None:
             summarise(totals)
             browser.close()
     finally:
-        server.shutdown()
         shutil.rmtree(workdir, ignore_errors=True)
 
 

@@ -31,7 +31,6 @@ import json
 import os
 import secrets
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -44,7 +43,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
+from _common import free_port  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import create_engine, delete, insert, select, text  # noqa: E402
 
@@ -59,12 +60,6 @@ BATCH = 100
 # Fresh each run: production refuses a key with a pattern in it.
 SECRET = secrets.token_urlsafe(48)
 ANSWERS = {"understood_plan": 4, "listened_to": 5, "had_say": 3, "knows_next": "not_sure", "overall": 4, "comment": "Fine."}
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def prepare(url: str) -> None:
@@ -103,12 +98,13 @@ def make_items(engine, count: int, version: int) -> list[dict]:
     ]
 
 
-def start_gunicorn(url: str, workers: int) -> tuple[subprocess.Popen, int]:
+def start_gunicorn(url: str, workers: int, app: str = "wsgi:app") -> tuple[subprocess.Popen, int]:
+    """gunicorn (sync workers) serving `app` on a free loopback port, once it answers."""
     port = free_port()
     environment = {**os.environ, "PACE_DATABASE_URL": url, "PACE_SECRET_KEY": SECRET, "PACE_ENV": "production",
                    "PACE_RATELIMIT_ENABLED": "false", "PACE_BASE_URL": f"http://127.0.0.1:{port}"}
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
+        [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--log-level", "warning", app],
         cwd=ROOT,
         env=environment,
     )

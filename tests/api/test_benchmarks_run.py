@@ -9,19 +9,35 @@ import subprocess
 import sys
 
 from pace_forms.config import PROJECT_ROOT
+from tests.evidence import tally
 
 
 def test_the_sync_benchmark_runs_against_gunicorn_and_prints_its_ratio():
     environment = {key: value for key, value in os.environ.items() if key != "PACE_BENCH_DATABASE_URL"}
-    run = subprocess.run(
-        [sys.executable, str(PROJECT_ROOT / "bench" / "sync_throughput.py"), "--responses", "200", "--rounds", "1", "--workers", "1"],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        env=environment,
-    )
+    output = run_bench("sync_throughput.py", "--responses", "200", "--rounds", "1", "--workers", "1", environment=environment)
 
-    assert run.returncode == 0, run.stderr[-2000:]
-    assert "ratio" in run.stdout
-    [figures] = [line.split() for line in run.stdout.splitlines() if line.strip().startswith("1 ")]
+    assert "ratio" in output
+    [figures] = [line.split() for line in output.splitlines() if line.strip().startswith("1 ")]
     assert float(figures[4]) > 0  # the ratio column
+
+
+def run_bench(script: str, *arguments: str, environment: dict | None = None) -> str:
+    run = subprocess.run([sys.executable, str(PROJECT_ROOT / "bench" / script), *arguments], capture_output=True, text=True, timeout=180,
+                         env=environment or dict(os.environ))
+    assert run.returncode == 0, run.stderr[-2000:]
+    return run.stdout
+
+
+def table_rows(output: str) -> list[list[str]]:
+    """The cells of the printed Markdown table's data rows."""
+    return [[cell.strip() for cell in line.strip("|").split("|")] for line in output.splitlines() if line.startswith("| ") and "---" not in line][1:]
+
+
+def test_the_first_question_benchmark_times_a_form_in_a_throttled_browser():
+    output = run_bench("first_question.py", "--loads", "1", "--no-surveyjs", "--forms", "parent-review")
+
+    medians = {row[0]: float(row[2]) for row in table_rows(output)}
+    assert set(medians) == {"parent-review"}
+    # At least the two throttled round trips (page, then its scripts), and not stuck.
+    assert all(800 < milliseconds < 60_000 for milliseconds in medians.values()), medians
+    tally("first question bench (smoke)", throttled_loads=len(medians))
