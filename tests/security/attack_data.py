@@ -55,12 +55,9 @@ SQLI = (
     "' OR 1=1--",
     "1; DROP TABLE response",
     "%' --",
-    "1' OR '1'='1",
-    "\u2019 OR 1=1--",  # a typographic quote, which some drivers fold to '
-    "\u02bc OR \u02bc\u02bc=\u02bc",
+    "\u2019 OR \u02bc1\u02bc=\u02bc1",  # typographic quotes, which some drivers and collations fold to '
     "1 UNION SELECT email, password_hash FROM app_user--",
     '" OR ""="',
-    "%%",
     "\\",
 )
 
