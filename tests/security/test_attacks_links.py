@@ -27,11 +27,13 @@ def test_a_link_that_could_run_script_or_leave_the_site_is_refused(app, setting)
     with app.app_context():
         find_or_create_area("ALBA", "Alba Council")
         set_area_settings("ALBA", {setting: KEPT[setting]})
+        db.session.commit()
         wrong = []
         for value in REFUSED[setting]:
             try:
                 set_area_settings("ALBA", {setting: value})
-            except AreaSettingsError:
+            except AreaSettingsError as error:
+                assert setting in str(error), error  # refused for the link, not for want of the area
                 continue
             wrong.append(value)
             db.session.rollback()
