@@ -1,8 +1,8 @@
 """Stored cross-site scripting (issue 12, item 7): every free-text field a
 person can type (area settings, a child's reference, comments, follow-up
-notes, held answers, chart annotations, "you said, we did" notes, API token
-names, audit reasons) holds script, markup, template and javascript: payloads;
-then Chromium opens every page of the app (each GET route of app.url_map that
+notes, held answers, chart annotations, "you said, we did" notes, a user's
+email address, API token names, audit reasons) holds script, markup,
+template and javascript: payloads; then Chromium opens every page of the app (each GET route of app.url_map that
 answers HTML, its path filled as tests/api/test_access_matrix.py fills it) as
 an admin, who may see all of them.
 

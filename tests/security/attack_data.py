@@ -5,7 +5,7 @@ world of two areas whose every free-text field a person can type holds them.
 ("ALBA") with a review, links, counted comments (a group of five, so the
 comments page lists them), an open and a taken-on follow-up, a held response,
 a held conflict, a journey, a chart annotation, a "you said, we did" note,
-area settings, an API token and audit rows; area B ("BUTE") with a review of
+area settings, a user whose email address is attack text, an API token and audit rows; area B ("BUTE") with a review of
 its own. Every text a person types is ``text_for(field, most)``, at most
 ``most`` characters long. The ids come back under the names
 tests/api/test_access_matrix.py fills path parameters with (PARAMS), plus
@@ -118,6 +118,7 @@ def seed_world(text_for: Texts = lambda field, most: field) -> dict:
     )}
     spare = create_user("spare@example.org", "worker", ["ALBA"], PASSWORD)
     create_user(DUTY_A, "worker", ["ALBA"], PASSWORD, duty_contact=True)
+    create_user(text("user email", 240) + "@example.org", "worker", ["ALBA"], PASSWORD)  # as an admin may type it on /admin/users/new
     link = create_invitation(review, "young-person", "young-person-review", valid_days=28)
     unanswered = create_invitation(review, "parent", "parent-review", valid_days=28)
     unanswered_b = create_invitation(review_b, "parent", "parent-review", valid_days=28)
