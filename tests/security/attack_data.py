@@ -5,11 +5,12 @@ world of two areas whose every free-text field a person can type holds them.
 ("ALBA") with a review, links, counted comments (a group of five, so the
 comments page lists them), an open and a taken-on follow-up, a held response,
 a held conflict, a journey, a chart annotation, a "you said, we did" note,
-area settings, a user whose email address is attack text, an API token and audit rows; area B ("BUTE") with a review of
-its own. Every text a person types is ``text_for(field, most)``, at most
-``most`` characters long. The ids come back under the names
-tests/api/test_access_matrix.py fills path parameters with (PARAMS), plus
-``*_b`` ids of area B, and ``texts``: field name -> the text stored."""
+area settings, a user whose email address is typed text, an API token and
+audit rows; area B ("BUTE") with a review of its own. Every text a person
+types is ``text_for(field, most)``, at most ``most`` characters long. The
+ids come back under the names tests/api/test_access_matrix.py fills path
+parameters with (PARAMS), plus ``*_b`` ids of area B, and ``texts``: field
+name -> the text stored where a page shows it again."""
 
 from __future__ import annotations
 
@@ -129,7 +130,8 @@ def seed_world(text_for: Texts = lambda field, most: field) -> dict:
     comments = [_response(review, "parent", comment=text(f"comment {number}", 2000)) for number in range(5)]
     # A follow-up still open, and one taken on with a note of what was done.
     asked = _response(review, "young-person", invitation=link.invitation, comment=text("young person's comment", 2000, shown=False))
-    db.session.add(FollowUp(response_id=asked.id, invitation_id=link.invitation.id, area_id=area_a.id, review_id=review.id, reason="asked_for_contact"))
+    db.session.add(FollowUp(response_id=asked.id, invitation_id=link.invitation.id, area_id=area_a.id, review_id=review.id,
+                            reason="asked_for_contact"))
     concern = _response(review, "young-person", comment=text("concern comment", 2000, shown=False))
     taken = FollowUp(response_id=concern.id, area_id=area_a.id, review_id=review.id, reason="concern_words")
     db.session.add(taken)
@@ -140,7 +142,8 @@ def seed_world(text_for: Texts = lambda field, most: field) -> dict:
     held_raw = {"id": str(uuid.uuid4()), "form": "parent-review", "submitted_at": text("held time", 64),
                 "answers": {"comment": text("held answer", 2000, shown=False)}}
     held = _response(review, "parent", status="quarantined", raw=held_raw, problem=text("held problem", 500))
-    conflict_raw = {"id": comments[0].id, "submitted_at": text("conflict time", 64), "answers": {"comment": text("conflicting answer", 2000, shown=False)}}
+    conflict_raw = {"id": comments[0].id, "submitted_at": text("conflict time", 64),
+                    "answers": {"comment": text("conflicting answer", 2000, shown=False)}}
     conflict = ResponseConflict(response_id=comments[0].id, raw=conflict_raw, content_hash="0" * 64)
     journey = Journey(area_id=area_a.id, child_id=child.id, looked_after_away_on=today - timedelta(days=400),
                       first_review_on=today - timedelta(days=380), permanence_decision_on=today - timedelta(days=200))
