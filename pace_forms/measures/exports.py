@@ -23,6 +23,7 @@ from pace_forms.measures.timescales import MEASURES_BY_KEY as TIMESCALES_BY_KEY
 from pace_forms.measures.values import PERIODS, VALUE_COLUMNS, balancing_values, home_review_values, timescale_values
 from pace_forms.measures.views import chart_of, notes_for, numbered_notes
 from pace_forms.models import TIMESCALE_KEYS, utc_now
+from pace_forms.responses.export import safe_cell
 from pace_forms.timescales import services as timescales
 from pace_forms.timescales.views import AIM1, READERS, chart_for
 
@@ -63,6 +64,11 @@ def download(body: bytes, mimetype: str, name: str) -> Response:
     return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
+def safe_rows(rows: list[dict[str, object]]) -> list[dict[str, object]]:
+    """Rows whose text (a child's reference from an imported file, say) cannot run as a spreadsheet formula."""
+    return [{name: safe_cell(value) for name, value in row.items()} for row in rows]
+
+
 def csv_of(*tables: tuple[list[dict[str, object]], tuple[str, ...]]) -> bytes:
     """Tables one after another, each under its own header, a blank line
     between them; UTF-8 with a byte-order mark, so spreadsheets read it as such."""
@@ -72,7 +78,7 @@ def csv_of(*tables: tuple[list[dict[str, object]], tuple[str, ...]]) -> bytes:
             out.write("\n")
         writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(safe_rows(rows))
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -163,8 +169,8 @@ def timescale_tables(code: str, extension: str):
         return download(csv_of((children, CHILD_COLUMNS), (quarters, QUARTER_COLUMNS)), "text/csv", name)
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer) as workbook:
-        pd.DataFrame(children, columns=list(CHILD_COLUMNS)).to_excel(workbook, index=False, sheet_name="children")
-        pd.DataFrame(quarters, columns=list(QUARTER_COLUMNS)).to_excel(workbook, index=False, sheet_name="by quarter")
+        pd.DataFrame(safe_rows(children), columns=list(CHILD_COLUMNS)).to_excel(workbook, index=False, sheet_name="children")
+        pd.DataFrame(safe_rows(quarters), columns=list(QUARTER_COLUMNS)).to_excel(workbook, index=False, sheet_name="by quarter")
     return download(buffer.getvalue(), XLSX, name)
 
 

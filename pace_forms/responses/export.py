@@ -70,7 +70,7 @@ def write_csv(out: IO[str], header: list[str], rows: Iterable[dict[str, Any]]) -
     writer.writeheader()
     count = 0
     for row in rows:
-        writer.writerow({key: _safe_cell(value) for key, value in row.items()})
+        writer.writerow({key: safe_cell(value) for key, value in row.items()})
         count += 1
     return count
 
@@ -79,8 +79,9 @@ def _number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
 
 
-def _safe_cell(value: Any) -> Any:
-    # Free text opened in a spreadsheet must not run as a formula.
+def safe_cell(value: Any) -> Any:
+    """Free text opened in a spreadsheet must not run as a formula: a ' first
+    where it starts as one would (the measures' downloads use this too)."""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value
