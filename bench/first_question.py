@@ -263,7 +263,7 @@ def cold_load(browser, url: str, ready: str, throttled: bool = True) -> tuple[fl
         page.goto(url, wait_until="commit", timeout=120_000)
         milliseconds = page.wait_for_function(ready, polling="raf", timeout=120_000).json_value()
         protocols = page.evaluate("() => [...new Set([...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')]"
-                                  ".map((entry) => entry.nextHopProtocol))]")
+                                  ".filter((entry) => entry.name.startsWith(location.origin + '/')).map((entry) => entry.nextHopProtocol))]")
         return float(milliseconds), int(sum(received)), set(protocols)
     finally:
         context.close()
