@@ -2,15 +2,23 @@
 (issue 12, point 11): our parent and child 4-7 forms against a SurveyJS 2.5
 page with the parent form's questions, in the same run.
 
-    .venv/bin/python bench/first_question.py [--loads 3] [--no-surveyjs] [--forms parent-review child-4-7-review]
+    .venv/bin/python bench/first_question.py [--loads 3] [--no-surveyjs] [--forms parent-review child-4-7-review] [--http1 | --h2]
 
 Chromium (Playwright) at 360 px, each load cold: a fresh browser context (no
 cache, no cookies, service workers blocked). Through the DevTools protocol:
 a slow 3G network (Network.emulateNetworkConditions: 400 kbps down and up,
 400 ms round trip) and a 4x slower CPU (Emulation.setCPUThrottlingRate).
-Everything is served from one loopback server behind a gzip layer (level 6,
-as a production proxy compresses text, scripts, styles and SVG), so the
-bytes on the throttled wire are what a phone would download.
+Everything is served on loopback behind a gzip layer (level 6, as a
+production proxy compresses text, scripts, styles and SVG), so the bytes on
+the throttled wire are what a phone would download, by two servers:
+- as deployed: HTTP/2 over TLS (hypercorn serving the WSGI app; a throwaway
+  self-signed certificate that Chromium is told to trust by its key's hash):
+  one connection, compressed headers;
+- HTTP/1.1 without TLS (werkzeug's threaded server, like the dev server):
+  at most six connections to the host, every header in full.
+By default our forms are loaded over both (side by side in one table) and
+SurveyJS over HTTP/2 only; --http1 or --h2 keeps to one. Each load checks
+which protocol the page really came over.
 
 "First usable question": milliseconds from the start of navigation
 (performance.now() in the page) until
@@ -33,20 +41,29 @@ groups with the same five words, choices, the comment), one question a page.
 from __future__ import annotations
 
 import argparse
+import asyncio
+import base64
+import hashlib
+import ipaddress
 import json
 import mimetypes
 import os
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import Gzip, chromium_path, serving, survey_app  # noqa: E402
+from _common import Gzip, chromium_path, free_port, serving, survey_app  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 FORMS = ("parent-review", "child-4-7-review")
@@ -56,6 +73,8 @@ KBPS = 400
 RTT_MS = 400
 CPU_SLOWDOWN = 4
 TARGET_MS = 1000
+# Server (label, URL scheme, what the page's navigation timing must say it came over).
+H2, HTTP1 = ("HTTP/2 + TLS", "https", "h2"), ("HTTP/1.1", "http", "http/1.1")
 
 # In the page: is this answer control shown, enabled, with a label to tap?
 USABLE_JS = """
@@ -157,9 +176,78 @@ class WithSurveyJS:
         return [body]
 
 
-def cold_load(browser, url: str, ready: str, throttled: bool = True) -> tuple[float, int]:
+def self_signed(folder: Path) -> tuple[Path, Path, str]:
+    """A throwaway certificate for 127.0.0.1 (EC P-256, valid a day) and its
+    key, in `folder`, and the base64 SHA-256 of its public key, which Chromium
+    is told to trust (--ignore-certificate-errors-spki-list)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.now(timezone.utc)
+    certificate = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+                   .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(minutes=5)).not_valid_after(now + timedelta(days=1))
+                   .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+                   .sign(key, hashes.SHA256()))
+    certfile, keyfile = folder / "bench-cert.pem", folder / "bench-key.pem"
+    certfile.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    keyfile.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    spki = key.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return certfile, keyfile, base64.b64encode(hashlib.sha256(spki).digest()).decode()
+
+
+@contextmanager
+def serving_h2(wsgi_app, certfile: Path, keyfile: Path) -> Iterator[int]:
+    """hypercorn serving `wsgi_app` over TLS (HTTP/2 by ALPN, HTTP/1.1 else) on
+    a free loopback port, in a thread with its own event loop; stopped on
+    leaving (even on failure)."""
+    from hypercorn.asyncio import serve
+    from hypercorn.config import Config
+
+    port = free_port()
+    config = Config()
+    config.bind = [f"127.0.0.1:{port}"]
+    config.certfile, config.keyfile = str(certfile), str(keyfile)
+    config.alpn_protocols = ["h2", "http/1.1"]
+    config.accesslog = config.errorlog = None
+    loop = asyncio.new_event_loop()
+    stop = asyncio.Event()
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        asyncio.set_event_loop(loop)
+        try:
+            loop.run_until_complete(serve(wsgi_app, config, mode="wsgi", shutdown_trigger=stop.wait))
+        except BaseException as error:  # noqa: BLE001 - reported to the caller below
+            failed.append(error)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not failed and time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                time.sleep(0.05)
+        else:
+            raise SystemExit(f"hypercorn did not start on port {port}: {failed or 'timed out'}")
+        yield port
+    finally:
+        loop.call_soon_threadsafe(stop.set)
+        thread.join(timeout=10)
+        if not thread.is_alive():
+            loop.close()
+
+
+def cold_load(browser, url: str, ready: str, throttled: bool = True) -> tuple[float, int, set[str]]:
     """Milliseconds from navigation to the first usable question on a fresh,
-    throttled context, and the bytes that crossed the (compressed) wire."""
+    throttled context, the bytes that crossed the (compressed) wire, and the
+    protocols the page and its resources came over."""
     context = browser.new_context(viewport={"width": 360, "height": 740}, service_workers="block")
     try:
         page = context.new_page()
@@ -174,7 +262,9 @@ def cold_load(browser, url: str, ready: str, throttled: bool = True) -> tuple[fl
         devtools.on("Network.loadingFinished", lambda event: received.append(event["encodedDataLength"]))
         page.goto(url, wait_until="commit", timeout=120_000)
         milliseconds = page.wait_for_function(ready, polling="raf", timeout=120_000).json_value()
-        return float(milliseconds), int(sum(received))
+        protocols = page.evaluate("() => [...new Set([...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')]"
+                                  ".filter((entry) => entry.name.startsWith(location.origin + '/')).map((entry) => entry.nextHopProtocol))]")
+        return float(milliseconds), int(sum(received)), set(protocols)
     finally:
         context.close()
 
@@ -184,7 +274,11 @@ def main() -> None:
     parser.add_argument("--loads", type=int, default=3, help="cold loads per page; the median is reported (default 3)")
     parser.add_argument("--no-surveyjs", action="store_true", help="measure our forms only (no npm install)")
     parser.add_argument("--forms", nargs="+", choices=FORMS, default=list(FORMS), help="our forms to load (default both)")
+    only = parser.add_mutually_exclusive_group()
+    only.add_argument("--http1", action="store_true", help="over HTTP/1.1 only (no TLS), SurveyJS too")
+    only.add_argument("--h2", action="store_true", help="over HTTP/2 + TLS only")
     options = parser.parse_args()
+    servers = [HTTP1] if options.http1 else [H2] if options.h2 else [H2, HTTP1]
     modules = None if options.no_surveyjs else install_surveyjs()
     workdir = Path(tempfile.mkdtemp(prefix="pace-bench-"))
     try:
@@ -194,27 +288,40 @@ def main() -> None:
 
             parent = current_forms()["parent-review"]
             page = surveyjs_page(parent) if modules else b""
-        pages = {key: paths[key] for key in options.forms}
+        app.wsgi_app = Gzip(WithSurveyJS(app.wsgi_app, modules, page) if modules else app.wsgi_app)
+        # (name, server, path, ready): ours over every server; SurveyJS over the first (as deployed, unless --http1).
+        pages = [(f"{key}, {server[0]}", server, paths[key], OURS_READY) for server in servers for key in options.forms]
         if modules:
-            pages["SurveyJS 2.5, parent questions"] = f"{SURVEYJS_PATH}page.html"
-        wsgi = Gzip(WithSurveyJS(app.wsgi_app, modules, page) if modules else app.wsgi_app)
-        app.wsgi_app = wsgi
-        print(f"Chromium, 360 px, cold loads; {KBPS} kbps each way, {RTT_MS} ms round trip, CPU {CPU_SLOWDOWN}x slower; gzip in front")
+            pages.append((f"SurveyJS 2.5, parent questions, {servers[0][0]}", servers[0], f"{SURVEYJS_PATH}page.html", SURVEYJS_READY))
+        certfile, keyfile, spki = self_signed(workdir)
+        print(f"Chromium, 360 px, cold loads; {KBPS} kbps each way, {RTT_MS} ms round trip, CPU {CPU_SLOWDOWN}x slower; gzip in front;"
+              f" served over {' and '.join(server[0] for server in servers)}")
         results = {}
-        with serving(app) as port, sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        with ExitStack() as running, sync_playwright() as playwright:
+            ports = {HTTP1: running.enter_context(serving(app)) if HTTP1 in servers else None,
+                     H2: running.enter_context(serving_h2(app, certfile, keyfile)) if H2 in servers else None}
+            browser = playwright.chromium.launch(executable_path=chromium_path(), args=[
+                "--no-sandbox", "--disable-gpu", "--disable-background-networking", f"--ignore-certificate-errors-spki-list={spki}"])
             try:
-                # A server in use: templates compiled, scripts minified (one load each, not counted).
-                for path in pages.values():
-                    cold_load(browser, f"http://127.0.0.1:{port}{path}", SURVEYJS_READY if path.startswith(SURVEYJS_PATH) else OURS_READY, throttled=False)
-                # Loads take turns across the pages, so that each meets the same machine load.
+
+                def load(name, server, path, ready, throttled=True):
+                    label, scheme, protocol = server
+                    milliseconds, wire, protocols = cold_load(browser, f"{scheme}://127.0.0.1:{ports[server]}{path}", ready, throttled)
+                    if protocols != {protocol}:
+                        raise SystemExit(f"{name}: expected every request over {protocol}, the page says {sorted(protocols)}")
+                    return milliseconds, wire
+
+                # An app in use: templates compiled, scripts minified (one load of each page, not counted).
+                for name, server, path, ready in pages:
+                    if server == servers[0]:
+                        load(name, server, path, ready, throttled=False)
+                # Loads take turns across the pages and servers, so that each meets the same machine load.
                 for _ in range(options.loads):
-                    for name, path in pages.items():
-                        ready = SURVEYJS_READY if path.startswith(SURVEYJS_PATH) else OURS_READY
+                    for name, server, path, ready in pages:
                         started = time.perf_counter()
-                        milliseconds, wire = cold_load(browser, f"http://127.0.0.1:{port}{path}", ready)
+                        milliseconds, wire = load(name, server, path, ready)
                         results.setdefault(name, []).append((milliseconds, wire))
-                        print(f"  {name:<32} {milliseconds:>8.0f} ms  {wire:>9,} bytes on the wire  ({time.perf_counter() - started:.1f} s)")
+                        print(f"  {name:<48} {milliseconds:>8.0f} ms  {wire:>9,} bytes on the wire  ({time.perf_counter() - started:.1f} s)")
             finally:
                 browser.close()
         summarise(results)
@@ -224,7 +331,8 @@ def main() -> None:
 
 def summarise(results: dict[str, list[tuple[float, int]]]) -> None:
     medians = {name: statistics.median(ms for ms, _ in loads) for name, loads in results.items()}
-    ours = medians.get("parent-review") or next(iter(medians.values()))
+    # Against our parent form as deployed (the first server it was loaded over).
+    ours = next((median for name, median in medians.items() if name.startswith("parent-review")), next(iter(medians.values())))
     print(f"\n| page | loads (ms) | median (ms) | bytes on the wire | x parent form | target {TARGET_MS} ms |")
     print("| --- | --- | ---: | ---: | ---: | --- |")
     for name, loads in results.items():

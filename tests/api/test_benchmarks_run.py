@@ -37,7 +37,8 @@ def test_the_first_question_benchmark_times_a_form_in_a_throttled_browser():
     output = run_bench("first_question.py", "--loads", "1", "--no-surveyjs", "--forms", "parent-review")
 
     medians = {row[0]: float(row[2]) for row in table_rows(output)}
-    assert set(medians) == {"parent-review"}
+    # Over both servers: HTTP/2 + TLS as deployed, and HTTP/1.1 (the bench stops if a page came over another protocol).
+    assert set(medians) == {"parent-review, HTTP/2 + TLS", "parent-review, HTTP/1.1"}
     # At least the two throttled round trips (page, then its scripts), and not stuck.
     assert all(800 < milliseconds < 60_000 for milliseconds in medians.values()), medians
     tally("first question bench (smoke)", throttled_loads=len(medians))
