@@ -176,7 +176,7 @@ def read_frame(data: bytes, filename: str) -> pd.DataFrame:
         return pd.read_csv(
             io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False, skip_blank_lines=True, quoting=csv.QUOTE_MINIMAL
         )
-    except (pd.errors.ParserError, csv.Error) as error:
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as error:  # EmptyDataError: a file of only a byte order mark, say
         raise FileProblem(f"{filename} could not be read as CSV: {error}") from None
 
 
