@@ -31,7 +31,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config["SECRET_KEY"] = settings.secret_key(app.config, app.instance_path)
     app.config["SQLALCHEMY_DATABASE_URI"] = settings.database_url(app.config, app.instance_path)
     if app.config["ENV"] == "production":
-        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config.update(settings.PRODUCTION_SETTINGS)
     if app.config["TRUSTED_PROXIES"]:
         hops = int(app.config["TRUSTED_PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)

@@ -108,6 +108,22 @@ DEFAULTS: dict[str, object] = {
     "PUSH_SERVICE_HOSTS": None,
 }
 
+# What PACE_ENV=production sets over the above: cookies sent over HTTPS only,
+# and as __Host- cookies, which a browser keeps only when Secure, for the
+# whole site and from this host alone (no subdomain can set or widen them).
+PRODUCTION_SETTINGS: dict[str, object] = {
+    "SESSION_COOKIE_SECURE": True,
+    "SESSION_COOKIE_NAME": "__Host-session",
+    "SESSION_COOKIE_PATH": "/",
+    "SESSION_COOKIE_DOMAIN": None,
+    # Flask-Login's "remember me" cookie (not offered today), should it ever
+    # be. Not renamed __Host-: Flask-Login clears it without the Secure flag,
+    # and a browser ignores a __Host- cookie set without it, so it would stay.
+    "REMEMBER_COOKIE_SECURE": True,
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+}
+
 SECRET_KEY_FILE = "secret_key"
 MAKE_A_KEY = "(for example: python -c 'import secrets; print(secrets.token_urlsafe(48))')"
 MIN_SECRET_LENGTH = 32

@@ -17,7 +17,7 @@ from typing import Any
 import jsonschema
 import yaml
 
-from pace_forms.forms.question_types import DRAWN_PICTURE_PREFIX, QUESTION_TYPES, AnswerError, question_type
+from pace_forms.forms.question_types import DRAWN_PICTURE_PREFIX, QUESTION_TYPES, AnswerError, question_type, quoted
 
 AUDIENCES = ("parent", "carer", "child-4-7", "child-8-11", "young-person", "worker")
 # What a `meta` question records about a response (never who answered).
@@ -690,7 +690,7 @@ def validate_answers(form: FormDefinition, answers: Any) -> tuple[dict[str, Any]
     problems: list[dict[str, str]] = []
     for key in answers:
         if form.question(key) is None:
-            problems.append({"field": f"answers.{key}", "message": f"no question {key!r} in {form.key} version {form.version}"})
+            problems.append({"field": f"answers.{key}", "message": f"no question {quoted(key)} in {form.key} version {form.version}"})
     for question in form.questions:
         raw = answers.get(question.key)
         # Blank text is no answer: a required question is not answered by spaces.

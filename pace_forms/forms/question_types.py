@@ -18,6 +18,13 @@ class AnswerError(ValueError):
     """An answer that does not fit its question; the message is for people."""
 
 
+def quoted(value: Any, limit: int = 60) -> str:
+    """repr(value) for a message, cut short: a refused answer may be megabytes
+    long, and its message is stored with the response and sent back."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"
+
+
 # How the page reads an answer (templates put it in data-answer-shape, and
 # static/js/survey.js reads a question by it): the checked radio's value, the
 # checked boxes' values, the typed text, or one radio group per key
@@ -154,7 +161,7 @@ class QuestionType:
         by_text = {str(option.value): option.value for option in self.options(question)}
         if isinstance(raw, bool) or str(raw) not in by_text:
             allowed = ", ".join(by_text)
-            raise AnswerError(f"{raw!r} is not one of the answers ({allowed})")
+            raise AnswerError(f"{quoted(raw)} is not one of the answers ({allowed})")
         return by_text[str(raw)]
 
     def is_positive(self, question: dict[str, Any], value: Any) -> bool | None:
@@ -503,9 +510,9 @@ class PictureSort(QuestionType):
         columns = {value for value, _ in SORT_COLUMNS}
         for card, column in raw.items():
             if card not in cards:
-                raise AnswerError(f"{card!r} is not one of the cards ({', '.join(cards)})")
+                raise AnswerError(f"{quoted(card)} is not one of the cards ({', '.join(cards)})")
             if not isinstance(column, str) or column not in columns:
-                raise AnswerError(f"card {card!r} is placed under {column!r}; the places are good, not_sure, not_good")
+                raise AnswerError(f"card {quoted(card)} is placed under {quoted(column)}; the places are good, not_sure, not_good")
         # In the form's card order, so equal answers compare equal.
         return {card: raw[card] for card in cards if card in raw}
 

@@ -169,6 +169,13 @@ def openapi_document(max_items: int, max_bytes: int) -> dict[str, Any]:
                     },
                 }
             },
+            "/api/v1/openapi.json": {
+                "get": {
+                    "operationId": "getOpenApi",
+                    "summary": "This description of the API (OpenAPI 3.1)",
+                    "responses": {"200": {"description": "The document", "content": {"application/json": {"schema": {"type": "object", "required": ["openapi", "paths"]}}}}},
+                }
+            },
             "/api/v1/forms": {
                 "get": {
                     "operationId": "listForms",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -67,6 +68,14 @@ EXCEL_EPOCH = date(1899, 12, 30)
 ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]00:00(?::00(?:\.0+)?)?)?")
 UK_DATE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?: 00:00(?::00)?)?")
 EXCEL_SERIAL = re.compile(r"(\d{5})(?:\.0+)?")
+# Bounds checked before a file is parsed, so that a small file cannot make
+# the parser take gigabytes or minutes: an XLSX is a zip whose sheets may
+# inflate a thousandfold (a "zip bomb"), and a CSV line of a million commas
+# is a million columns. A journeys file needs a dozen columns; these bounds
+# allow 100,000 journeys with room to spare.
+MAX_COLUMNS = 500
+MAX_CELLS = 2_000_000
+MAX_WORKBOOK_UNPACKED_BYTES = 32 * 1024 * 1024
 
 
 class FileProblem(ValueError):
@@ -151,6 +160,7 @@ def read_frame(data: bytes, filename: str) -> pd.DataFrame:
     """The file's cells as a DataFrame of strings (CSV) or Excel values (XLSX)."""
     suffix = Path(filename).suffix.lower()
     if suffix in (".xlsx", ".xlsm") or data.startswith(b"PK\x03\x04"):
+        check_workbook_size(data, filename)
         try:
             return pd.read_excel(io.BytesIO(data), dtype=object, engine="openpyxl")
         except Exception as error:  # openpyxl raises many kinds for a broken file
@@ -160,12 +170,48 @@ def read_frame(data: bytes, filename: str) -> pd.DataFrame:
     text = decode_text(data)
     if not text.strip():
         raise FileProblem(f"{filename} is empty.")
+    delimiter = sniff_delimiter(text)
+    check_csv_size(text, delimiter, filename)
     try:
         return pd.read_csv(
-            io.StringIO(text), sep=sniff_delimiter(text), dtype=str, keep_default_na=False, skip_blank_lines=True, quoting=csv.QUOTE_MINIMAL
+            io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False, skip_blank_lines=True, quoting=csv.QUOTE_MINIMAL
         )
-    except (pd.errors.ParserError, csv.Error) as error:
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as error:  # EmptyDataError: a file of only a byte order mark, say
         raise FileProblem(f"{filename} could not be read as CSV: {error}") from None
+
+
+def check_workbook_size(data: bytes, filename: str) -> None:
+    """Refuses a workbook whose parts would unpack to more than
+    MAX_WORKBOOK_UNPACKED_BYTES, from the sizes its zip directory declares
+    (Python's zip reader never unpacks a part beyond its declared size)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(part.file_size for part in archive.infolist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as error:
+        raise FileProblem(f"{filename} could not be read as an Excel workbook: {error}") from None
+    if unpacked > MAX_WORKBOOK_UNPACKED_BYTES:
+        raise FileProblem(
+            f"{filename} is not imported: it would unpack to {unpacked / 2**20:,.0f} MB, and a workbook may unpack to at most "
+            f"{MAX_WORKBOOK_UNPACKED_BYTES // 2**20} MB. Save it as CSV, or split it into smaller files."
+        )
+
+
+def check_csv_size(text: str, delimiter: str, filename: str) -> None:
+    """Refuses a CSV with a line of more than MAX_COLUMNS columns or more
+    than about MAX_CELLS cells, counted from its separators (an upper bound:
+    a quoted separator counts too) before the CSV parser sees it. (Given a
+    first row longer than the header, the parser makes an index of the extra
+    cells: a million of them took minutes.)"""
+    cells = text.count(delimiter) + text.count("\n") + 1
+    if cells > MAX_CELLS:
+        raise FileProblem(f"{filename} is not imported: it has about {cells:,} cells, and at most {MAX_CELLS:,} are read at once. Split it into smaller files.")
+    for number, line in enumerate(io.StringIO(text, newline=None), 1):  # lines end in \n, \r\n or \r
+        columns = line.count(delimiter) + 1
+        if columns > MAX_COLUMNS:
+            raise FileProblem(
+                f"{filename} is not imported: line {number} has {columns:,} columns, and a journeys file may have at most "
+                f"{MAX_COLUMNS} (it needs child_ref and the milestone dates). Is it the right file?"
+            )
 
 
 def match_columns(headers: list[str], column_map: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
