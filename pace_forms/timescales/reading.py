@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import warnings
 import zipfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -173,11 +174,33 @@ def read_frame(data: bytes, filename: str) -> pd.DataFrame:
     delimiter = sniff_delimiter(text)
     check_csv_size(text, delimiter, filename)
     try:
-        return pd.read_csv(
-            io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False, skip_blank_lines=True, quoting=csv.QUOTE_MINIMAL
-        )
+        check_row_lengths(text, delimiter, filename)
+        with warnings.catch_warnings():
+            # Only empty cells past the header's last column can be left (checked above).
+            warnings.simplefilter("ignore", pd.errors.ParserWarning)
+            return pd.read_csv(
+                io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False, skip_blank_lines=True, quoting=csv.QUOTE_MINIMAL,
+                index_col=False,
+            )
     except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as error:  # EmptyDataError: a file of only a byte order mark, say
         raise FileProblem(f"{filename} could not be read as CSV: {error}") from None
+
+
+def check_row_lengths(text: str, delimiter: str, filename: str) -> None:
+    """Refuses a row with something in a cell past the header's last column.
+    Left to the CSV parser, a row one cell longer than the header silently
+    turned its first cell into a row label and moved every other cell one
+    column left: dates under the wrong milestone. Empty cells there (a
+    spreadsheet's trailing separators) are dropped."""
+    rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = next(rows, [])
+    for row in rows:
+        extra = [cell for cell in row[len(header):] if cell.strip()]
+        if extra:
+            raise FileProblem(
+                f"{filename} line {rows.line_num} has {len(row)} cells but the header has {len(header)} columns; "
+                f"the extra cell {extra[0][:40]!r} has no column. Check the separators on that line."
+            )
 
 
 def check_workbook_size(data: bytes, filename: str) -> None:

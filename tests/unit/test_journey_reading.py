@@ -136,3 +136,18 @@ def test_progress_is_reported_as_rows_are_read(monkeypatch):
 def test_a_broken_workbook_gets_words():
     with pytest.raises(FileProblem, match="could not be read as an Excel workbook"):
         read_journeys(b"PK\x03\x04 not really a zip", "export.xlsx", today=TODAY)
+
+
+def test_a_row_with_a_cell_past_the_last_column_is_refused_not_shifted():
+    """Before, the parser made the first cell a row label and moved the rest
+    one column left: C-1's dates would have been read under the wrong milestones."""
+    with pytest.raises(FileProblem, match=r"journeys.csv line 3 has 4 cells but the header has 3 columns; the extra cell '2024-09-01' has no column"):
+        read("child_ref,looked_after_away_on,first_review_on\nC-0,2024-03-05,2024-03-15\nC-1,2024-03-05,2024-03-15,2024-09-01\n")
+    with pytest.raises(FileProblem, match=r"journeys.csv line 2 has 4 cells but the header has 3 columns"):
+        read("child_ref,looked_after_away_on,first_review_on\nC-1,2024-03-05,2024-03-15,2024-09-01\nC-2,2024-03-05,2024-03-15\n")
+
+
+def test_empty_cells_past_the_last_column_are_dropped():
+    result = read("child_ref,looked_after_away_on\nC-1,2024-03-05,,\nC-2,2024-04-05\n")
+    assert result.problems == []
+    assert [(row.child_ref, row.dates["looked_after_away_on"]) for row in result.rows] == [("C-1", date(2024, 3, 5)), ("C-2", date(2024, 4, 5))]
