@@ -12,14 +12,17 @@ A batch costs a handful of statements, whatever its size:
 1. one locked SELECT of the batch's invitations with their reviews, in id
    order (FOR UPDATE on PostgreSQL, so two batches never deadlock; on SQLite
    begin_writing() took the database's write lock at BEGIN);
-2. one SELECT of the ids already stored;
-3. a plan made in memory, item by item in the order sent, exactly as if each
-   item were stored before the next is looked at;
-4. one INSERT ... ON CONFLICT (id) DO NOTHING RETURNING id of the planned
-   responses. Fewer ids back than planned means another request stored one
-   of those ids after step 2: our rows are taken out again and the batch is
-   planned afresh from what is stored now (the re-plan);
-5. answers, conflicts kept aside, invitation updates and follow-ups, each as
+2. a plan made in memory, item by item in the order sent, exactly as if each
+   item were stored before the next is looked at; first as if none of the
+   batch's ids were stored yet (new answers, nearly every batch), unless a
+   link is used by one of them already (a resend: one SELECT of the ids
+   stored first);
+3. one INSERT ... ON CONFLICT (id) DO NOTHING RETURNING id of the planned
+   responses. Every id taken as new coming back confirms the plan. Otherwise
+   one was stored already (a resend, or another request's since): our rows
+   are taken out again, one SELECT reads the ids stored now, and the batch is
+   planned afresh from them (the re-plan);
+4. answers, conflicts kept aside, invitation updates and follow-ups, each as
    one executemany.
 
 Exactly-once rests on the primary key (the id made on the device), not on
@@ -155,6 +158,9 @@ class _Plan:
     # invitation id -> the response that uses it now
     used_links: dict[int, str] = field(default_factory=dict)
     follow_ups: list[FollowUpCause] = field(default_factory=list)
+    # Ids taken as not stored without a look-up (see _plan): the plan holds
+    # only if every one of them is inserted now.
+    assumed_new: set[str] = field(default_factory=set)
 
 
 def record_responses(items: list[Any], *, now: datetime | None = None, kiosk: KioskAuthority | None = None) -> list[ItemResult]:
@@ -172,15 +178,24 @@ def record_responses(items: list[Any], *, now: datetime | None = None, kiosk: Ki
     links = _lock_links({candidate.token_hash for candidate in candidates if candidate.token_hash is not None})
     reviews = _kiosk_reviews({candidate.review_id for candidate in candidates if candidate.review_id is not None}, kiosk)
     ids = sorted({candidate.response_id for candidate in candidates if candidate.token_hash in links or candidate.review_id in reviews})
+    # Nearly every batch is new answers: planned as if none of the ids were
+    # stored yet, the INSERT below says whether that was so, without a look-up
+    # of its own (if not, the ids stored are read and the batch planned again).
+    # A link already used by one of the ids is a resend: looked up first.
+    resent = not {link.used_by_response_id for link in links.values()}.isdisjoint(ids)
+    stored: dict[str, str] | None = _stored_hashes(ids) if resent else None
     while True:
-        plan = _plan(checked, links, reviews, _stored_hashes(ids), _BatchLookups(ids, [link.id for link in links.values()]), now, rules)
+        plan = _plan(checked, links, reviews, stored, _BatchLookups(ids, [link.id for link in links.values()]), now, rules)
         inserted = _insert_responses(plan.responses)
-        if len(inserted) == len(plan.responses):
+        if len(inserted) == len(plan.responses) and (stored is not None or plan.assumed_new == set(inserted)):
             break
-        # Another request stored one of these ids after our look-up (on
-        # PostgreSQL; SQLite's write lock rules it out). What each item
-        # becomes depends on the items before it, so take ours out and plan again.
-        db.session.execute(delete(Response.__table__).where(Response.__table__.c.id.in_(inserted)))
+        # Some id was stored already: one sent again, or (on PostgreSQL;
+        # SQLite's write lock rules it out) one another request stored after
+        # our look-up. What each item becomes depends on the items before it,
+        # so take ours out and plan again from what is stored now.
+        if inserted:
+            db.session.execute(delete(Response.__table__).where(Response.__table__.c.id.in_(inserted)))
+        stored = _stored_hashes(ids)
     _write_the_rest(plan, now)
     return plan.results
 
@@ -305,13 +320,15 @@ def _plan(
     checked: list[ItemResult | _Candidate],
     locked: dict[str, _Link],
     reviews: dict[int, _Link],
-    stored: dict[str, str],
+    stored: dict[str, str] | None,
     lookups: _BatchLookups,
     now: datetime,
     rules: RecordingRules,
 ) -> _Plan:
     """What each item becomes, in the order sent, as if each were stored
-    before the next is looked at. Reads nothing but `lookups`; writes nothing."""
+    before the next is looked at. Reads nothing but `lookups`; writes nothing.
+    `stored` None: planned as if none of the ids were stored, and the plan
+    names the ids it took as new on that assumption (`assumed_new`)."""
     planner = _Planner(locked, reviews, stored, lookups, now, rules)
     for entry in checked:
         planner.plan.results.append(entry if isinstance(entry, ItemResult) else planner.place(entry))
@@ -323,13 +340,14 @@ class _Planner:
     ids stored so far, and what each link has had held aside."""
 
     def __init__(
-        self, locked: dict[str, _Link], reviews: dict[int, _Link], stored: dict[str, str], lookups: _BatchLookups, now: datetime, rules: RecordingRules
+        self, locked: dict[str, _Link], reviews: dict[int, _Link], stored: dict[str, str] | None, lookups: _BatchLookups, now: datetime, rules: RecordingRules
     ) -> None:
         self.plan = _Plan()
         # Copies: a re-plan starts again from the locked and stored state.
         self.links = {token_hash: replace(link) for token_hash, link in locked.items()}
         self.reviews = reviews
-        self.stored = dict(stored)
+        self.assuming = stored is None
+        self.stored = dict(stored or {})
         self.lookups = lookups
         self.now = now
         self.rules = rules
@@ -351,6 +369,8 @@ class _Planner:
             return ItemResult(entry.response_id, REJECTED, [{"field": "invitation", "message": "this survey link is not known"}])
         if entry.response_id in self.stored:
             return self._resend(entry, link)
+        if self.assuming:
+            self.plan.assumed_new.add(entry.response_id)
         return self._new(entry, link)
 
     def _may_hold(self, link: _Link) -> bool:
