@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from functools import cache
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
@@ -241,8 +242,17 @@ def _lock_links(token_hashes: set[str]) -> dict[str, _Link]:
     id order, so two batches that share links never deadlock."""
     if not token_hashes:
         return {}
+    return {token_hash: _Link(*values) for token_hash, *values in db.session.execute(_lock_links_query(), {"token_hashes": sorted(token_hashes)})}
+
+
+# The statements of every batch are built once per process: building and
+# keying them again for each request cost more than running some of them.
+
+
+@cache
+def _lock_links_query():
     invitation, review = Invitation.__table__, Review.__table__
-    query = (
+    return (
         select(
             invitation.c.token_hash,
             invitation.c.id,
@@ -256,11 +266,10 @@ def _lock_links(token_hashes: set[str]) -> dict[str, _Link]:
             invitation.c.used_by_response_id,
         )
         .join(review, review.c.id == invitation.c.review_id)
-        .where(invitation.c.token_hash.in_(token_hashes))
+        .where(invitation.c.token_hash.in_(bindparam("token_hashes", expanding=True)))
         .order_by(invitation.c.id)
         .with_for_update(of=invitation)
     )
-    return {token_hash: _Link(*values) for token_hash, *values in db.session.execute(query)}
 
 
 def _kiosk_reviews(review_ids: set[int], kiosk: KioskAuthority | None) -> dict[int, _Link]:
@@ -554,13 +563,25 @@ def _dialect_insert(table):
     return insert_for[db.session.get_bind().dialect.name](table)
 
 
+@cache
+def _insert_responses_statement(dialect: str):
+    table = Response.__table__
+    insert = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}[dialect]
+    return insert(table).on_conflict_do_nothing(index_elements=[table.c.id]).returning(table.c.id)
+
+
+@cache
+def _use_links_statement():
+    table = Invitation.__table__
+    return update(table).where(table.c.id == bindparam("link_id")).values(used_at=bindparam("now"), used_by_response_id=bindparam("response_id"))
+
+
 def _insert_responses(rows: list[dict[str, Any]]) -> list[str]:
     """The ids actually inserted; rows in id order, so that two requests
     inserting the same ids wait for each other instead of deadlocking."""
     if not rows:
         return []
-    table = Response.__table__
-    statement = _dialect_insert(table).on_conflict_do_nothing(index_elements=[table.c.id]).returning(table.c.id)
+    statement = _insert_responses_statement(db.session.get_bind().dialect.name)
     return list(db.session.execute(statement, sorted(rows, key=lambda row: row["id"])).scalars())
 
 
@@ -572,14 +593,8 @@ def _write_the_rest(plan: _Plan, now: datetime) -> None:
         statement = _dialect_insert(table).on_conflict_do_nothing(index_elements=[table.c.response_id, table.c.content_hash])
         db.session.execute(statement, sorted(plan.conflicts, key=lambda row: (row["response_id"], row["content_hash"])))
     if plan.used_links:
-        table = Invitation.__table__
-        statement = (
-            update(table)
-            .where(table.c.id == bindparam("link_id"))
-            .values(used_at=bindparam("now"), used_by_response_id=bindparam("response_id"))
-        )
         db.session.execute(
-            statement, [{"link_id": link_id, "now": now, "response_id": response_id} for link_id, response_id in sorted(plan.used_links.items())]
+            _use_links_statement(), [{"link_id": link_id, "now": now, "response_id": response_id} for link_id, response_id in sorted(plan.used_links.items())]
         )
         for link_id in plan.used_links:
             # The caller may hold this invitation in the session: it is stale now.
