@@ -12,14 +12,17 @@ A batch costs a handful of statements, whatever its size:
 1. one locked SELECT of the batch's invitations with their reviews, in id
    order (FOR UPDATE on PostgreSQL, so two batches never deadlock; on SQLite
    begin_writing() took the database's write lock at BEGIN);
-2. one SELECT of the ids already stored;
-3. a plan made in memory, item by item in the order sent, exactly as if each
-   item were stored before the next is looked at;
-4. one INSERT ... ON CONFLICT (id) DO NOTHING RETURNING id of the planned
-   responses. Fewer ids back than planned means another request stored one
-   of those ids after step 2: our rows are taken out again and the batch is
-   planned afresh from what is stored now (the re-plan);
-5. answers, conflicts kept aside, invitation updates and follow-ups, each as
+2. a plan made in memory, item by item in the order sent, exactly as if each
+   item were stored before the next is looked at; first as if none of the
+   batch's ids were stored yet (new answers, nearly every batch), unless a
+   link is used by one of them already (a resend: one SELECT of the ids
+   stored first);
+3. one INSERT ... ON CONFLICT (id) DO NOTHING RETURNING id of the planned
+   responses. Every id taken as new coming back confirms the plan. Otherwise
+   one was stored already (a resend, or another request's since): our rows
+   are taken out again, one SELECT reads the ids stored now, and the batch is
+   planned afresh from them (the re-plan);
+4. answers, conflicts kept aside, invitation updates and follow-ups, each as
    one executemany.
 
 Exactly-once rests on the primary key (the id made on the device), not on
@@ -29,6 +32,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from functools import cache
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
@@ -155,6 +159,9 @@ class _Plan:
     # invitation id -> the response that uses it now
     used_links: dict[int, str] = field(default_factory=dict)
     follow_ups: list[FollowUpCause] = field(default_factory=list)
+    # Ids taken as not stored without a look-up (see _plan): the plan holds
+    # only if every one of them is inserted now.
+    assumed_new: set[str] = field(default_factory=set)
 
 
 def record_responses(items: list[Any], *, now: datetime | None = None, kiosk: KioskAuthority | None = None) -> list[ItemResult]:
@@ -172,15 +179,24 @@ def record_responses(items: list[Any], *, now: datetime | None = None, kiosk: Ki
     links = _lock_links({candidate.token_hash for candidate in candidates if candidate.token_hash is not None})
     reviews = _kiosk_reviews({candidate.review_id for candidate in candidates if candidate.review_id is not None}, kiosk)
     ids = sorted({candidate.response_id for candidate in candidates if candidate.token_hash in links or candidate.review_id in reviews})
+    # Nearly every batch is new answers: planned as if none of the ids were
+    # stored yet, the INSERT below says whether that was so, without a look-up
+    # of its own (if not, the ids stored are read and the batch planned again).
+    # A link already used by one of the ids is a resend: looked up first.
+    resent = not {link.used_by_response_id for link in links.values()}.isdisjoint(ids)
+    stored: dict[str, str] | None = _stored_hashes(ids) if resent else None
     while True:
-        plan = _plan(checked, links, reviews, _stored_hashes(ids), _BatchLookups(ids, [link.id for link in links.values()]), now, rules)
+        plan = _plan(checked, links, reviews, stored, _BatchLookups(ids, [link.id for link in links.values()]), now, rules)
         inserted = _insert_responses(plan.responses)
-        if len(inserted) == len(plan.responses):
+        if len(inserted) == len(plan.responses) and (stored is not None or plan.assumed_new == set(inserted)):
             break
-        # Another request stored one of these ids after our look-up (on
-        # PostgreSQL; SQLite's write lock rules it out). What each item
-        # becomes depends on the items before it, so take ours out and plan again.
-        db.session.execute(delete(Response.__table__).where(Response.__table__.c.id.in_(inserted)))
+        # Some id was stored already: one sent again, or (on PostgreSQL;
+        # SQLite's write lock rules it out) one another request stored after
+        # our look-up. What each item becomes depends on the items before it,
+        # so take ours out and plan again from what is stored now.
+        if inserted:
+            db.session.execute(delete(Response.__table__).where(Response.__table__.c.id.in_(inserted)))
+        stored = _stored_hashes(ids)
     _write_the_rest(plan, now)
     return plan.results
 
@@ -226,8 +242,17 @@ def _lock_links(token_hashes: set[str]) -> dict[str, _Link]:
     id order, so two batches that share links never deadlock."""
     if not token_hashes:
         return {}
+    return {token_hash: _Link(*values) for token_hash, *values in db.session.execute(_lock_links_query(), {"token_hashes": sorted(token_hashes)})}
+
+
+# The statements of every batch are built once per process: building and
+# keying them again for each request cost more than running some of them.
+
+
+@cache
+def _lock_links_query():
     invitation, review = Invitation.__table__, Review.__table__
-    query = (
+    return (
         select(
             invitation.c.token_hash,
             invitation.c.id,
@@ -241,11 +266,10 @@ def _lock_links(token_hashes: set[str]) -> dict[str, _Link]:
             invitation.c.used_by_response_id,
         )
         .join(review, review.c.id == invitation.c.review_id)
-        .where(invitation.c.token_hash.in_(token_hashes))
+        .where(invitation.c.token_hash.in_(bindparam("token_hashes", expanding=True)))
         .order_by(invitation.c.id)
         .with_for_update(of=invitation)
     )
-    return {token_hash: _Link(*values) for token_hash, *values in db.session.execute(query)}
 
 
 def _kiosk_reviews(review_ids: set[int], kiosk: KioskAuthority | None) -> dict[int, _Link]:
@@ -305,13 +329,15 @@ def _plan(
     checked: list[ItemResult | _Candidate],
     locked: dict[str, _Link],
     reviews: dict[int, _Link],
-    stored: dict[str, str],
+    stored: dict[str, str] | None,
     lookups: _BatchLookups,
     now: datetime,
     rules: RecordingRules,
 ) -> _Plan:
     """What each item becomes, in the order sent, as if each were stored
-    before the next is looked at. Reads nothing but `lookups`; writes nothing."""
+    before the next is looked at. Reads nothing but `lookups`; writes nothing.
+    `stored` None: planned as if none of the ids were stored, and the plan
+    names the ids it took as new on that assumption (`assumed_new`)."""
     planner = _Planner(locked, reviews, stored, lookups, now, rules)
     for entry in checked:
         planner.plan.results.append(entry if isinstance(entry, ItemResult) else planner.place(entry))
@@ -323,13 +349,14 @@ class _Planner:
     ids stored so far, and what each link has had held aside."""
 
     def __init__(
-        self, locked: dict[str, _Link], reviews: dict[int, _Link], stored: dict[str, str], lookups: _BatchLookups, now: datetime, rules: RecordingRules
+        self, locked: dict[str, _Link], reviews: dict[int, _Link], stored: dict[str, str] | None, lookups: _BatchLookups, now: datetime, rules: RecordingRules
     ) -> None:
         self.plan = _Plan()
         # Copies: a re-plan starts again from the locked and stored state.
         self.links = {token_hash: replace(link) for token_hash, link in locked.items()}
         self.reviews = reviews
-        self.stored = dict(stored)
+        self.assuming = stored is None
+        self.stored = dict(stored or {})
         self.lookups = lookups
         self.now = now
         self.rules = rules
@@ -351,6 +378,8 @@ class _Planner:
             return ItemResult(entry.response_id, REJECTED, [{"field": "invitation", "message": "this survey link is not known"}])
         if entry.response_id in self.stored:
             return self._resend(entry, link)
+        if self.assuming:
+            self.plan.assumed_new.add(entry.response_id)
         return self._new(entry, link)
 
     def _may_hold(self, link: _Link) -> bool:
@@ -534,13 +563,25 @@ def _dialect_insert(table):
     return insert_for[db.session.get_bind().dialect.name](table)
 
 
+@cache
+def _insert_responses_statement(dialect: str):
+    table = Response.__table__
+    insert = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}[dialect]
+    return insert(table).on_conflict_do_nothing(index_elements=[table.c.id]).returning(table.c.id)
+
+
+@cache
+def _use_links_statement():
+    table = Invitation.__table__
+    return update(table).where(table.c.id == bindparam("link_id")).values(used_at=bindparam("now"), used_by_response_id=bindparam("response_id"))
+
+
 def _insert_responses(rows: list[dict[str, Any]]) -> list[str]:
     """The ids actually inserted; rows in id order, so that two requests
     inserting the same ids wait for each other instead of deadlocking."""
     if not rows:
         return []
-    table = Response.__table__
-    statement = _dialect_insert(table).on_conflict_do_nothing(index_elements=[table.c.id]).returning(table.c.id)
+    statement = _insert_responses_statement(db.session.get_bind().dialect.name)
     return list(db.session.execute(statement, sorted(rows, key=lambda row: row["id"])).scalars())
 
 
@@ -552,14 +593,8 @@ def _write_the_rest(plan: _Plan, now: datetime) -> None:
         statement = _dialect_insert(table).on_conflict_do_nothing(index_elements=[table.c.response_id, table.c.content_hash])
         db.session.execute(statement, sorted(plan.conflicts, key=lambda row: (row["response_id"], row["content_hash"])))
     if plan.used_links:
-        table = Invitation.__table__
-        statement = (
-            update(table)
-            .where(table.c.id == bindparam("link_id"))
-            .values(used_at=bindparam("now"), used_by_response_id=bindparam("response_id"))
-        )
         db.session.execute(
-            statement, [{"link_id": link_id, "now": now, "response_id": response_id} for link_id, response_id in sorted(plan.used_links.items())]
+            _use_links_statement(), [{"link_id": link_id, "now": now, "response_id": response_id} for link_id, response_id in sorted(plan.used_links.items())]
         )
         for link_id in plan.used_links:
             # The caller may hold this invitation in the session: it is stale now.

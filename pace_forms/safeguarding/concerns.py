@@ -6,6 +6,7 @@ never a judgement."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Iterable, Mapping
 
 # Words and phrases a child might use about harm or danger. Areas set their own
@@ -90,7 +91,14 @@ def _normalised(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9']+", text.lower()))
 
 
+@lru_cache(maxsize=4096)
+def _as_words(concern: str) -> str:
+    """A concern word or phrase as it is looked for: normalised, between spaces
+    (the lists are the configured ones: read for every answer, made once)."""
+    return f" {_normalised(concern)} "
+
+
 def find_concern_words(text: str, concern_words: Iterable[str]) -> list[str]:
     """The concern words or phrases in ``text``, in the list's order."""
     words = f" {_normalised(text)} "
-    return [concern for concern in concern_words if f" {_normalised(concern)} " in words]
+    return [concern for concern in concern_words if _as_words(concern) in words]
