@@ -6,6 +6,10 @@ from typing import Any
 
 STATUSES = ["created", "duplicate", "conflict", "quarantined", "rejected"]
 
+# A day in a query, where an empty value means "not given" (as a page's
+# filter form sends an empty field).
+DAY_OR_EMPTY = {"type": "string", "anyOf": [{"format": "date"}, {"maxLength": 0}]}
+
 
 def _error_reply(description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
@@ -238,8 +242,8 @@ def openapi_document(max_items: int, max_bytes: int) -> dict[str, Any]:
                     "description": "Consultants and admins of the area, signed in or with Authorization: Bearer <token>. Another area's code answers 404. The same figures as `pace-forms measures`.",
                     "parameters": [
                         {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}},
-                        {"name": "as_of", "in": "query", "required": False, "schema": {"type": "string", "format": "date"}, "description": "Count steps completed by this date (default: today)"},
-                        {"name": "baseline_before", "in": "query", "required": False, "schema": {"type": "string", "format": "date"}, "description": "Freeze each run chart's median on the points that ended before this date"},
+                        {"name": "as_of", "in": "query", "required": False, "schema": DAY_OR_EMPTY, "description": "Count steps completed by this date (default: today)"},
+                        {"name": "baseline_before", "in": "query", "required": False, "schema": DAY_OR_EMPTY, "description": "Freeze each run chart's median on the points that ended before this date"},
                         {"name": "period", "in": "query", "required": False, "schema": {"enum": ["month", "quarter"]}, "description": "The balancing measures' period (default month)"},
                     ],
                     "responses": {
