@@ -63,8 +63,8 @@ from pace_forms.safeguarding.concerns import concern_words_for
 from pace_forms.safeguarding.services import FollowUpCause, follow_up_reasons, raise_follow_ups
 
 CREATED, DUPLICATE, CONFLICT, QUARANTINED, REJECTED = "created", "duplicate", "conflict", "quarantined", "rejected"
-# form_version is an INTEGER column: a bigger number cannot even be looked up.
-MAX_VERSION_NUMBER = 2**31 - 1
+# form_version and ids are INTEGER columns: a bigger number cannot even be looked up.
+MAX_ID = MAX_VERSION_NUMBER = 2**31 - 1
 # How far ahead of the server's clock a device's may run before its
 # submitted_at is not believed: an hour covers a phone that missed a clock
 # change or has its time zone wrong, not one set days ahead.
@@ -230,7 +230,7 @@ def _check(item: Any, keyring: Keyring | NotOpened | None, now: datetime, kiosk:
         return _Candidate(item, response_id, hash_token(token), content_hash_of(item))
     if "review" in item:
         review_id = item.get("review")
-        if kiosk is None or not isinstance(review_id, int) or isinstance(review_id, bool) or not 0 < review_id <= MAX_VERSION_NUMBER:
+        if kiosk is None or not isinstance(review_id, int) or isinstance(review_id, bool) or not 0 < review_id <= MAX_ID:
             return ItemResult(response_id, REJECTED, [{"field": "review", "message": KIOSK_REFUSED}])
         return _Candidate(item, response_id, None, content_hash_of(item), review_id)
     return ItemResult(response_id, REJECTED, [{"field": "invitation", "message": "a survey link token is needed"}])

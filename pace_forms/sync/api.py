@@ -14,7 +14,7 @@ from pace_forms.errors import api_error
 from pace_forms.extensions import csrf, db, limiter
 from pace_forms.models import Review
 from pace_forms.responses.items import NotStandardJSON, read_json
-from pace_forms.responses.recording import REJECTED, KioskAuthority, record_responses
+from pace_forms.responses.recording import MAX_ID, REJECTED, KioskAuthority, record_responses
 from pace_forms.sync.openapi import openapi_document
 
 bp = Blueprint("sync", __name__, url_prefix="/api/v1")
@@ -80,7 +80,8 @@ def audit_refused_reviews(items: list, results: list) -> None:
     that does not exist) are refused as another area's data is: in the audit log."""
     for item, result in zip(items, results):
         if result.status == REJECTED and any(error["field"] == "review" for error in result.errors):
-            review = db.session.get(Review, item["review"]) if type(item["review"]) is int else None
+            # An id past the database's integer range names no review (and must not reach a query).
+            review = db.session.get(Review, item["review"]) if type(item["review"]) is int and 0 < item["review"] <= MAX_ID else None
             area_code = review.area.code if review is not None else None
             audit("access.refused", area_code=area_code, subject=f"review {str(item['review'])[:40]}", method=request.method, path=request.path, response=result.id)
 

@@ -120,6 +120,17 @@ def test_an_unknown_review_and_a_stale_csrf_token_are_rejected_with_the_reason(a
     assert stored_kiosk_rows(app) == []
 
 
+@pytest.mark.parametrize("review", [2**31, 45712712053875859456, -1, 0])
+def test_a_review_id_past_the_databases_range_is_rejected_not_a_server_error(app, client, meeting, make_item, review):
+    """Found by schemathesis: a huge id reached the audit of refused items'
+    lookup (SQLite: "int too large"; PostgreSQL: out of range) and gave a 500."""
+    sign_in(client, "worker@alba.example", PASSWORD)
+    reply = post_as(client, [kiosk_item(make_item, meeting["review"]) | {"review": review}], token=csrf_token(client))
+    assert reply.status_code == 200
+    assert [error["field"] for error in reply.json["results"][0]["errors"]] == ["review"]
+    assert stored_kiosk_rows(app) == []
+
+
 def test_a_kiosk_item_is_validated_like_any_other_and_one_bad_item_sinks_nothing(app, client, meeting, make_item):
     sign_in(client, "worker@alba.example", PASSWORD)
     good = kiosk_item(make_item, meeting["review"])
