@@ -180,12 +180,17 @@ def raise_follow_ups(causes: list[FollowUpCause]) -> None:
     existing = db.session.execute(
         db.select(FollowUp).where(db.or_(FollowUp.invitation_id.in_(link_ids), FollowUp.response_id.in_(response_ids)))
     ).scalars()
-    by_key = {_follow_up_key(follow_up.invitation_id, follow_up.response_id): follow_up for follow_up in existing}
+    by_key: dict[tuple[str, object], FollowUp] = {}
+    # A response has at most one follow-up: a changed copy of it sent again
+    # (a conflict) through another link or a kiosk adds to that one.
+    by_response: dict[str, FollowUp] = {}
+    for follow_up in existing:
+        by_key[_follow_up_key(follow_up.invitation_id, follow_up.response_id)] = by_response[follow_up.response_id] = follow_up
     for cause in causes:
         key = _follow_up_key(cause.invitation_id, cause.response_id)
-        follow_up = by_key.get(key)
+        follow_up = by_key.get(key) or by_response.get(cause.response_id)
         if follow_up is None:
-            by_key[key] = FollowUp(
+            by_key[key] = by_response[cause.response_id] = FollowUp(
                 response_id=cause.response_id,
                 invitation_id=cause.invitation_id,
                 area_id=cause.area_id,

@@ -114,3 +114,25 @@ def test_the_follow_up_list_names_the_adult_words_it_found(app, client, runner, 
     assert result.exit_code == 0, result.output
     assert "parent comment with concern words" in result.output
     assert "concern words: end it all" in result.output
+
+
+def test_a_changed_copy_sent_through_another_link_adds_to_the_responses_follow_up(app, client, make_invitation, make_item):
+    """Found by schemathesis in CI: a response already holding a follow-up,
+    sent again changed (a conflict) with a concern through another link, tried
+    to raise a second follow-up for the same response: a 500, and the
+    batch lost. Now it is noted on the response's one follow-up."""
+    first_link = make_invitation("child-8-11", "child-8-11-review")
+    other_link = make_invitation("child-8-11", "child-8-11-review")
+    with app.app_context():
+        item = child_item(make_item, first_link, "My brother hits me")
+        changed = {**child_item(make_item, other_link, "My dad hits me"), "id": item["id"]}
+    assert client.post("/api/v1/responses", json={"responses": [item]}).json["results"][0]["status"] == "created"
+
+    reply = client.post("/api/v1/responses", json={"responses": [changed]})
+
+    assert reply.status_code == 200 and reply.json["results"][0]["status"] == "conflict"
+    with app.app_context():
+        [follow_up] = db.session.execute(db.select(FollowUp)).scalars()
+        assert follow_up.response_id == item["id"]
+        assert [note["reason"] for note in follow_up.more_reasons] == ["concern_words"]
+        db.session.remove()
