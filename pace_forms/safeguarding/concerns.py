@@ -6,8 +6,8 @@ never a judgement."""
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 # Words and phrases a child might use about harm or danger. Areas set their own
 # list with PACE_CONCERN_WORDS (a JSON list); matching is by whole word or phrase.
